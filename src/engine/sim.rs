@@ -1,0 +1,392 @@
+//! The event loop: people arrive, queue for stages, are called by windows or
+//! staff, and leave when their route is done.
+//!
+//! Rules, all deterministic:
+//! - Each person's attributes (case type, a service time for every step) are
+//!   drawn at arrival from the person's own stream, indexed by arrival number,
+//!   so two scenarios run with one seed see the same people (common random
+//!   numbers), whatever their staffing.
+//! - A person entering a stage takes a free server of the first pool, in file
+//!   order, that serves the stage; otherwise joins the stage's queue.
+//! - A server that finishes calls the waiting ticket with the highest priority
+//!   class, and among those the one that has waited longest (ties: the one
+//!   queued first). It calls before the person it just served moves on, so that
+//!   person joins the next queue behind those already waiting.
+//! - In days mode everyone holding a ticket is served; work after `staff_until`
+//!   is overtime.
+//!
+//! The loop allocates nothing per event once its stores have grown to the
+//! largest number of people present at once.
+
+use std::collections::VecDeque;
+
+use rand_distr::{Distribution, Exp1};
+
+use super::calendar::Calendar;
+use super::rng::{Purpose, Stream};
+use crate::scenario::model::{ArrivalProcess, DAY, Horizon, MAX_ROUTE, Scenario};
+use crate::stats::recorder::Recorder;
+
+/// A scenario prepared for the engine: queue layout and who serves what.
+/// Built once and shared by every replication.
+#[derive(Debug)]
+pub struct Model {
+    pub scenario: Scenario,
+    n_types: usize,
+    n_classes: usize,
+    /// Cumulative case-type shares, for drawing a type.
+    cumulative_share: Vec<f64>,
+    /// Queues each pool calls from.
+    pool_queues: Vec<Vec<u32>>,
+    /// Pools that serve each (stage, type), in file order.
+    stage_type_pools: Vec<Vec<u16>>,
+}
+
+impl Model {
+    pub fn new(scenario: Scenario) -> Self {
+        let n_stages = scenario.stages.len();
+        let n_types = scenario.case_types.len();
+        let n_classes = scenario.case_types.iter().map(|t| t.priority as usize).max().unwrap_or(0) + 1;
+        let mut acc = 0.0;
+        let mut cumulative_share: Vec<f64> = scenario
+            .case_types
+            .iter()
+            .map(|t| {
+                acc += t.share;
+                acc
+            })
+            .collect();
+        if let Some(last) = cumulative_share.last_mut() {
+            *last = f64::INFINITY;
+        }
+        let mut pool_queues = vec![Vec::new(); scenario.pools.len()];
+        let mut stage_type_pools = vec![Vec::new(); n_stages * n_types];
+        for (p, pool) in scenario.pools.iter().enumerate() {
+            for &s in &pool.stages {
+                for (t, ct) in scenario.case_types.iter().enumerate() {
+                    if ct.route.iter().any(|step| step.stage == s) {
+                        stage_type_pools[s * n_types + t].push(p as u16);
+                        let q = (s * n_types + t) * n_classes + ct.priority as usize;
+                        pool_queues[p].push(q as u32);
+                    }
+                }
+            }
+        }
+        Model { scenario, n_types, n_classes, cumulative_share, pool_queues, stage_type_pools }
+    }
+
+    fn queue_index(&self, stage: usize, ctype: usize, class: usize) -> usize {
+        (stage * self.n_types + ctype) * self.n_classes + class
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Arrival,
+    ServiceEnd { pool: u16, case: u32 },
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Person {
+    arrival: f64,
+    /// When the person joined the current stage, minutes.
+    stage_enter: f64,
+    /// When the current stage's service started, minutes.
+    service_start: f64,
+    /// Order of joining a queue, for ties between queues.
+    queued_seq: u64,
+    service: [f64; MAX_ROUTE],
+    ctype: u16,
+    step: u8,
+    called: bool,
+    day: u32,
+}
+
+/// Generates arrival instants.
+struct ArrivalClock {
+    stream: Stream,
+    day: u32,
+    segment: usize,
+    t: f64,
+    issued: u64,
+}
+
+/// The raw record of one replication; see [`crate::stats::kpi`] for what is reported from it.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    pub index: u64,
+    pub record: Recorder,
+}
+
+struct Sim<'m> {
+    m: &'m Model,
+    seed: u64,
+    replication: u64,
+    now: f64,
+    calendar: Calendar<Event>,
+    people: Vec<Person>,
+    free_slots: Vec<u32>,
+    queues: Vec<VecDeque<u32>>,
+    free: Vec<u32>,
+    queued_seq: u64,
+    arrivals: ArrivalClock,
+    horizon_end: f64,
+    rec: Recorder,
+}
+
+/// Runs replication `replication` of `model` under master seed `seed`.
+///
+/// Pure: the result depends on the three arguments alone.
+pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
+    let s = &model.scenario;
+    let (days, count_from, window, horizon_end) = match s.horizon {
+        Horizon::Days { days, .. } => (days as usize, 0.0, (0.0, f64::INFINITY), f64::INFINITY),
+        Horizon::Continuous { minutes, warmup } => (1, warmup, (warmup, minutes), minutes),
+    };
+    let n_queues = model.stage_type_pools.len() * model.n_classes;
+    let mut sim = Sim {
+        m: model,
+        seed,
+        replication,
+        now: 0.0,
+        calendar: Calendar::with_capacity(64),
+        people: Vec::new(),
+        free_slots: Vec::new(),
+        queues: vec![VecDeque::new(); n_queues],
+        free: s.pools.iter().map(|p| p.count).collect(),
+        queued_seq: 0,
+        arrivals: ArrivalClock {
+            stream: Stream::new(seed, replication, Purpose::Arrivals, 0),
+            day: 0,
+            segment: 0,
+            t: 0.0,
+            issued: 0,
+        },
+        horizon_end,
+        rec: Recorder::new(
+            s.stages.len(),
+            s.pools.len(),
+            days,
+            count_from,
+            window,
+            s.hours().map(|h| (h.opens, h.staff_until)),
+            s.completion_target,
+        ),
+    };
+    sim.run();
+    Replication { index: replication, record: sim.rec }
+}
+
+impl Sim<'_> {
+    fn run(&mut self) {
+        if let Some(t) = self.next_arrival() {
+            self.calendar.schedule(t, Event::Arrival);
+        }
+        while let Some((t, event)) = self.calendar.pop() {
+            self.now = t;
+            self.rec.events += 1;
+            match event {
+                Event::Arrival => self.on_arrival(),
+                Event::ServiceEnd { pool, case } => self.on_service_end(pool as usize, case),
+            }
+        }
+        self.rec.finish(self.now);
+    }
+
+    /// The next arrival instant, or None when arrivals are over.
+    fn next_arrival(&mut self) -> Option<f64> {
+        let s = &self.m.scenario;
+        if s.max_arrivals.is_some_and(|n| self.arrivals.issued >= n) {
+            return None;
+        }
+        let (days, hours) = match s.horizon {
+            Horizon::Days { days, hours } => (days, Some(hours)),
+            Horizon::Continuous { .. } => (1, None),
+        };
+        let a = &mut self.arrivals;
+        let t = match &s.arrivals.process {
+            ArrivalProcess::Poisson { segments } => {
+                let mut e: f64 = Exp1.sample(&mut a.stream);
+                loop {
+                    if a.day >= days {
+                        return None;
+                    }
+                    let offset = f64::from(a.day) * DAY;
+                    let seg = &segments[a.segment];
+                    let start = (offset + seg.start).max(a.t);
+                    let end = (offset + seg.end).min(self.horizon_end);
+                    let rate = seg.rate * s.day_factor(a.day);
+                    if rate > 0.0 && end > start {
+                        let room = (end - start) * rate;
+                        if e < room {
+                            a.t = start + e / rate;
+                            break a.t;
+                        }
+                        e -= room;
+                    }
+                    a.t = end;
+                    a.segment += 1;
+                    if a.segment == segments.len() {
+                        a.segment = 0;
+                        a.day += 1;
+                    }
+                }
+            }
+            ArrivalProcess::Renewal { interarrival } => loop {
+                if a.day >= days {
+                    return None;
+                }
+                let offset = f64::from(a.day) * DAY;
+                let (open, close) = match hours {
+                    Some(h) => (offset + h.opens, offset + h.last_ticket),
+                    None => (0.0, self.horizon_end),
+                };
+                let t = a.t.max(open) + interarrival.sample(&mut a.stream);
+                if t < close {
+                    a.t = t;
+                    break t;
+                }
+                a.day += 1;
+                a.t = 0.0;
+            },
+        };
+        if t >= self.horizon_end {
+            return None;
+        }
+        self.arrivals.issued += 1;
+        Some(t)
+    }
+
+    fn on_arrival(&mut self) {
+        let now = self.now;
+        let m = self.m;
+        let mut rng = Stream::new(self.seed, self.replication, Purpose::Person, self.arrivals.issued - 1);
+        let ctype = if m.n_types == 1 {
+            0
+        } else {
+            let u = rng.uniform();
+            m.cumulative_share.iter().position(|&c| u < c).unwrap_or(m.n_types - 1)
+        };
+        let ct = &m.scenario.case_types[ctype];
+        let mut service = [0.0; MAX_ROUTE];
+        for (slot, step) in service.iter_mut().zip(&ct.route) {
+            *slot = step.service.sample(&mut rng);
+        }
+        let person = Person {
+            arrival: now,
+            stage_enter: now,
+            service_start: now,
+            queued_seq: 0,
+            service,
+            ctype: ctype as u16,
+            step: 0,
+            called: false,
+            day: (now / DAY) as u32,
+        };
+        let id = match self.free_slots.pop() {
+            Some(id) => {
+                self.people[id as usize] = person;
+                id
+            }
+            None => {
+                self.people.push(person);
+                (self.people.len() - 1) as u32
+            }
+        };
+        self.rec.arrival(now);
+        self.enter_stage(id);
+        match self.next_arrival() {
+            Some(t) => self.calendar.schedule(t, Event::Arrival),
+            None => {
+                if matches!(m.scenario.horizon, Horizon::Continuous { .. }) {
+                    self.rec.close_window(now);
+                }
+            }
+        }
+    }
+
+    fn stage_of(&self, id: u32) -> usize {
+        let p = &self.people[id as usize];
+        self.m.scenario.case_types[p.ctype as usize].route[p.step as usize].stage
+    }
+
+    fn enter_stage(&mut self, id: u32) {
+        let stage = self.stage_of(id);
+        let p = &mut self.people[id as usize];
+        p.stage_enter = self.now;
+        let ctype = p.ctype as usize;
+        let pools = &self.m.stage_type_pools[stage * self.m.n_types + ctype];
+        if let Some(&pool) = pools.iter().find(|&&pool| self.free[pool as usize] > 0) {
+            self.start_service(pool as usize, id);
+        } else {
+            p.queued_seq = self.queued_seq;
+            self.queued_seq += 1;
+            let class = self.m.scenario.case_types[ctype].priority as usize;
+            let q = self.m.queue_index(stage, ctype, class);
+            self.queues[q].push_back(id);
+            self.rec.queue_change(self.now, stage, 1);
+        }
+    }
+
+    fn start_service(&mut self, pool: usize, id: u32) {
+        let now = self.now;
+        self.free[pool] -= 1;
+        let p = &mut self.people[id as usize];
+        p.service_start = now;
+        let duration = p.service[p.step as usize];
+        let (arrival, first) = (p.arrival, !p.called);
+        p.called = true;
+        if first {
+            self.rec.first_call(arrival, now - arrival);
+        }
+        self.rec.busy_change(now, pool, 1);
+        self.calendar.schedule(now + duration, Event::ServiceEnd { pool: pool as u16, case: id });
+    }
+
+    fn on_service_end(&mut self, pool: usize, id: u32) {
+        let stage = self.stage_of(id);
+        let p = self.people[id as usize];
+        let budget = self.m.scenario.stages[stage].budget;
+        self.rec.stage_done(p.arrival, stage, p.service_start - p.stage_enter, self.now - p.service_start, budget);
+        self.free[pool] += 1;
+        self.rec.busy_change(self.now, pool, -1);
+        self.call_next(pool);
+        let ct = &self.m.scenario.case_types[p.ctype as usize];
+        let next = p.step as usize + 1;
+        if next < ct.route.len() {
+            self.people[id as usize].step = next as u8;
+            self.enter_stage(id);
+        } else {
+            self.rec.completion(self.now, p.arrival, ct.counts_toward_target, p.day as usize);
+            self.free_slots.push(id);
+        }
+    }
+
+    /// A server of `pool` became free: call the best waiting ticket, if any.
+    fn call_next(&mut self, pool: usize) {
+        let mut best: Option<(usize, u32, u64)> = None;
+        for &q in &self.m.pool_queues[pool] {
+            let q = q as usize;
+            if let Some(&id) = self.queues[q].front() {
+                let class = q % self.m.n_classes;
+                let seq = self.people[id as usize].queued_seq;
+                let better = match best {
+                    None => true,
+                    Some((bq, _, bseq)) => {
+                        let bclass = bq % self.m.n_classes;
+                        class > bclass || (class == bclass && seq < bseq)
+                    }
+                };
+                if better {
+                    best = Some((q, id, seq));
+                }
+            }
+        }
+        if let Some((q, id, _)) = best {
+            self.queues[q].pop_front();
+            let stage = q / (self.m.n_classes * self.m.n_types);
+            self.rec.queue_change(self.now, stage, -1);
+            self.start_service(pool, id);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! The errors a command can end with, each mapped to an exit code.
+
+use std::fmt;
+
+use crate::report::write::WriteError;
+use crate::scenario::ScenarioError;
+
+#[derive(Debug)]
+pub enum Error {
+    /// One or more scenario files are invalid.
+    Scenarios(Vec<ScenarioError>),
+    /// An output could not be written.
+    Write(WriteError),
+    /// The command line asks for something impossible.
+    Usage(String),
+}
+
+impl Error {
+    /// Exit code: 1 invalid scenario, 2 bad command line, 3 cannot write.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Scenarios(_) => 1,
+            Error::Usage(_) => 2,
+            Error::Write(_) => 3,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Scenarios(list) => {
+                for (i, e) in list.iter().enumerate() {
+                    if i > 0 {
+                        writeln!(f)?;
+                    }
+                    write!(f, "{e}")?;
+                }
+                Ok(())
+            }
+            Error::Write(e) => write!(f, "{e}"),
+            Error::Usage(m) => write!(f, "{m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<WriteError> for Error {
+    fn from(e: WriteError) -> Self {
+        Error::Write(e)
+    }
+}

@@ -1,0 +1,6 @@
+//! Experiments built from replications: running a scenario's replications in
+//! parallel and estimating its KPIs.
+
+pub mod replicate;
+
+pub use replicate::{RunResult, run_replications};

@@ -1,0 +1,45 @@
+//! The short table `hallsim run` prints: the KPIs a planner reads first, each
+//! with its 95% confidence interval.
+
+use crate::experiment::RunResult;
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::KpiDef;
+
+fn wanted(d: &KpiDef) -> bool {
+    let k = d.key.as_str();
+    matches!(k, "arrived" | "completed" | "wait_mean" | "wait_p90" | "time_in_system_mean" | "time_in_system_p90" | "queue_mean" | "overrun")
+        || (k.starts_with("within_") && k.ends_with("_min"))
+        || k.ends_with(".within_budget")
+        || k.ends_with(".utilization")
+        || k.ends_with(".overtime")
+}
+
+fn value(unit: &str, e: &Estimate) -> (String, String) {
+    let (scale, digits, suffix) = if unit == "share" { (100.0, 1, "%") } else { (1.0, 1, "") };
+    let mean = if e.mean.is_finite() { format!("{:.digits$}{suffix}", e.mean * scale) } else { "-".into() };
+    let hw = if e.half_width.is_finite() { format!("± {:.digits$}", e.half_width * scale) } else { String::new() };
+    (mean, hw)
+}
+
+/// The table as text, one KPI per line.
+pub fn render(title: &str, r: &RunResult) -> String {
+    let rows: Vec<(String, String, String)> = r
+        .kpi_defs
+        .iter()
+        .zip(&r.estimates)
+        .filter(|(d, _)| wanted(d))
+        .map(|(d, e)| {
+            let unit = if d.unit == "share" { String::new() } else { format!(" ({})", d.unit) };
+            let (m, hw) = value(d.unit, e);
+            (format!("{}{unit}", d.key), m, hw)
+        })
+        .collect();
+    let w0 = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+    let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
+    let mut out = format!("{title}\n");
+    for (k, m, hw) in rows {
+        out += &format!("  {k:<w0$}  {m:>w1$}  {hw}\n").trim_end().to_string();
+        out.push('\n');
+    }
+    out
+}

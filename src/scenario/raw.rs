@@ -1,0 +1,108 @@
+//! The scenario file exactly as written: a serde mirror of the TOML with a
+//! span on every value, so that validation can point at the line and column of
+//! each mistake. Nothing here is trusted yet; [`super::validate`] turns it into
+//! a [`super::Scenario`]. What each key means is documented once, in
+//! [`super::schema`].
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    pub days: Option<S<i64>>,
+    pub horizon_minutes: Option<S<f64>>,
+    pub warmup_minutes: Option<S<f64>>,
+    pub max_arrivals: Option<S<i64>>,
+    pub replications: Option<S<i64>>,
+    pub seed: Option<S<i64>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hall {
+    pub opens: Option<S<String>>,
+    pub last_ticket: Option<S<String>>,
+    pub staff_until: Option<S<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Targets {
+    pub completion_minutes: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileEntry {
+    pub from: S<String>,
+    pub to: S<String>,
+    pub share: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Arrivals {
+    pub per_day: Option<S<f64>>,
+    pub profile: Option<S<Vec<ProfileEntry>>>,
+    pub rate_per_minute: Option<S<f64>>,
+    pub interarrival: Option<S<RawDist>>,
+    pub day_factors: Option<S<Vec<S<f64>>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stage {
+    pub name: S<String>,
+    pub budget_minutes: Option<S<f64>>,
+    pub present: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pool {
+    pub name: S<String>,
+    pub count: S<i64>,
+    pub stages: S<Vec<S<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseType {
+    pub name: S<String>,
+    pub share: S<f64>,
+    pub counts_toward_target: Option<S<bool>>,
+    pub priority: Option<S<i64>>,
+    pub route: S<Vec<S<String>>>,
+    pub service: S<BTreeMap<S<String>, S<RawDist>>>,
+}
+
+/// A distribution as written: `{ dist = "lognormal", mean = 14, cv = 0.5 }`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "dist", rename_all = "lowercase", deny_unknown_fields)]
+pub enum RawDist {
+    Exponential { mean: f64 },
+    Deterministic { value: f64 },
+    Uniform { min: f64, max: f64 },
+    Triangular { min: f64, mode: f64, max: f64 },
+    Lognormal { mean: f64, cv: f64 },
+    Gamma { mean: f64, cv: f64 },
+    Empirical { values: Vec<f64> },
+}
+
+/// The top-level keys, in the order the documentation lists them.
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "simulation",
+    "hall",
+    "targets",
+    "arrivals",
+    "stage",
+    "pool",
+    "case_type",
+];

@@ -1,0 +1,515 @@
+//! From the raw mirror to the trusted model. Every check runs, and every
+//! failure becomes a [`Diagnostic`] with the span of the value at fault, so a
+//! user sees all mistakes of a file at once.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use super::diagnostic::Diagnostic;
+use super::model::*;
+use super::raw::{self, S};
+use crate::dist::Dist;
+
+/// The raw sections of one file, each already deserialized (or absent).
+#[derive(Debug, Default)]
+pub struct RawScenario {
+    pub name: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub simulation: Option<S<raw::Simulation>>,
+    pub hall: Option<S<raw::Hall>>,
+    pub targets: Option<S<raw::Targets>>,
+    pub arrivals: Option<S<raw::Arrivals>>,
+    pub stages: Vec<S<raw::Stage>>,
+    pub pools: Vec<S<raw::Pool>>,
+    pub case_types: Vec<S<raw::CaseType>>,
+    /// Span of the whole file, for problems that belong to no key.
+    pub file_span: Range<usize>,
+}
+
+/// Tolerance on shares that must sum to 1.
+const SHARE_TOLERANCE: f64 = 1e-6;
+/// Default stage budget, minutes.
+pub const DEFAULT_BUDGET: f64 = 20.0;
+/// Default completion target, minutes.
+pub const DEFAULT_COMPLETION_TARGET: f64 = 60.0;
+/// Default replications.
+pub const DEFAULT_REPLICATIONS: u32 = 100;
+/// Default master seed.
+pub const DEFAULT_SEED: u64 = 1;
+
+struct Checker {
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn err<T>(&mut self, span: Range<usize>, path: impl Into<String>, msg: impl Into<String>) -> Option<T> {
+        self.diags.push(Diagnostic::new(Some(span), path, msg));
+        None
+    }
+
+    fn positive(&mut self, v: &S<f64>, path: &str, unit: &str) -> Option<f64> {
+        let x = *v.get_ref();
+        if x.is_finite() && x > 0.0 {
+            Some(x)
+        } else {
+            self.err(v.span(), path, format!("must be > 0 {unit}, got {x}"))
+        }
+    }
+
+    fn share(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
+        let x = *v.get_ref();
+        if x.is_finite() && x > 0.0 && x <= 1.0 {
+            Some(x)
+        } else {
+            self.err(v.span(), path, format!("must be a share in (0, 1], got {x}"))
+        }
+    }
+
+    fn int_in(&mut self, v: &S<i64>, path: &str, lo: i64, hi: i64) -> Option<i64> {
+        let x = *v.get_ref();
+        if (lo..=hi).contains(&x) {
+            Some(x)
+        } else {
+            self.err(v.span(), path, format!("must be an integer from {lo} to {hi}, got {x}"))
+        }
+    }
+
+    fn clock(&mut self, v: &S<String>, path: &str) -> Option<f64> {
+        match parse_clock(v.get_ref()) {
+            Some(m) => Some(m),
+            None => self.err(
+                v.span(),
+                path,
+                format!("must be a time of day \"HH:MM\" from \"00:00\" to \"24:00\", got {:?}", v.get_ref()),
+            ),
+        }
+    }
+
+    fn ident(&mut self, v: &S<String>, path: &str) -> Option<String> {
+        let s = v.get_ref();
+        if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            Some(s.clone())
+        } else {
+            self.err(
+                v.span(),
+                path,
+                format!("must be a name of letters, digits, '_' and '-' (it names output columns), got {s:?}"),
+            )
+        }
+    }
+
+    fn dist(&mut self, v: &S<raw::RawDist>, path: &str) -> Option<Dist> {
+        let built = match v.get_ref() {
+            raw::RawDist::Exponential { mean } => Dist::exponential(*mean),
+            raw::RawDist::Deterministic { value } => Dist::deterministic(*value),
+            raw::RawDist::Uniform { min, max } => Dist::uniform(*min, *max),
+            raw::RawDist::Triangular { min, mode, max } => Dist::triangular(*min, *mode, *max),
+            raw::RawDist::Lognormal { mean, cv } => Dist::lognormal(*mean, *cv),
+            raw::RawDist::Gamma { mean, cv } => Dist::gamma(*mean, *cv),
+            raw::RawDist::Empirical { values } => Dist::empirical(values.clone()),
+        };
+        match built {
+            Ok(d) => Some(d),
+            Err(m) => self.err(v.span(), path, m),
+        }
+    }
+
+    fn unique_names<'a>(&mut self, kind: &str, names: impl Iterator<Item = (usize, &'a S<String>)>) -> BTreeMap<String, usize> {
+        let mut seen = BTreeMap::new();
+        for (i, n) in names {
+            if seen.insert(n.get_ref().clone(), i).is_some() {
+                self.err::<()>(n.span(), format!("{kind}[{i}].name"), format!("{kind} name {:?} is used twice; names must be unique", n.get_ref()));
+            }
+        }
+        seen
+    }
+}
+
+/// Parses `HH:MM` into minutes after midnight.
+pub fn parse_clock(s: &str) -> Option<f64> {
+    let (h, m) = s.split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    if m >= 60 || h > 24 || (h == 24 && m > 0) {
+        return None;
+    }
+    Some(f64::from(h * 60 + m))
+}
+
+fn names(list: &[&str]) -> String {
+    list.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Checks everything and builds the model, or returns every problem found.
+pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut c = Checker { diags: Vec::new() };
+
+    let name = match &r.name {
+        Some(n) => c.ident(n, "name"),
+        None => Some(default_name.to_string()),
+    };
+    let description = r.description.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default();
+
+    // [simulation]
+    let sim = r.simulation.as_ref().map(|s| s.get_ref());
+    let empty_sim = raw::Simulation::default();
+    let sim = sim.unwrap_or(&empty_sim);
+    let replications = sim
+        .replications
+        .as_ref()
+        .map_or(Some(DEFAULT_REPLICATIONS as i64), |v| c.int_in(v, "simulation.replications", 1, 1_000_000));
+    let seed = sim.seed.as_ref().map_or(Some(DEFAULT_SEED as i64), |v| c.int_in(v, "simulation.seed", 0, i64::MAX));
+    let max_arrivals = match &sim.max_arrivals {
+        Some(v) => c.int_in(v, "simulation.max_arrivals", 1, i64::MAX).map(|x| Some(x as u64)),
+        None => Some(None),
+    };
+    let continuous = sim.horizon_minutes.is_some();
+    if let (Some(d), Some(_)) = (&sim.days, &sim.horizon_minutes) {
+        c.err::<()>(d.span(), "simulation.days", "set either `days` (operating days) or `horizon_minutes` (one continuous run), not both");
+    }
+    if let (Some(w), None) = (&sim.warmup_minutes, &sim.horizon_minutes) {
+        c.err::<()>(w.span(), "simulation.warmup_minutes", "applies only to a continuous run: set `horizon_minutes` too, or remove it");
+    }
+
+    // [hall]
+    let hours = if continuous {
+        if let Some(h) = &r.hall {
+            c.err::<()>(h.span(), "hall", "opening hours apply to operating days; remove [hall] or use `simulation.days`");
+        }
+        None
+    } else {
+        match &r.hall {
+            None => c.err(r.file_span.start..r.file_span.start, "hall", "missing [hall] with `opens` and `last_ticket` (\"HH:MM\"), needed for operating days"),
+            Some(h) => {
+                let span = h.span();
+                let h = h.get_ref();
+                let opens = match &h.opens {
+                    Some(v) => c.clock(v, "hall.opens"),
+                    None => c.err(span.clone(), "hall", "missing `opens` (\"HH:MM\", when the ticket machine starts)"),
+                };
+                let last = match &h.last_ticket {
+                    Some(v) => c.clock(v, "hall.last_ticket"),
+                    None => c.err(span.clone(), "hall", "missing `last_ticket` (\"HH:MM\", when the ticket machine stops)"),
+                };
+                let until = match &h.staff_until {
+                    Some(v) => c.clock(v, "hall.staff_until").map(Some),
+                    None => Some(None),
+                };
+                match (opens, last, until) {
+                    (Some(o), Some(l), Some(u)) => {
+                        let u = u.unwrap_or(l);
+                        if l <= o {
+                            c.err(h.last_ticket.as_ref().map_or(span.clone(), |v| v.span()), "hall.last_ticket", format!("must be later than opens ({}), got {}", clock(o), clock(l)))
+                        } else if u < l {
+                            c.err(h.staff_until.as_ref().map_or(span.clone(), |v| v.span()), "hall.staff_until", format!("must not be earlier than last_ticket ({}), got {}", clock(l), clock(u)))
+                        } else {
+                            Some(HallHours { opens: o, last_ticket: l, staff_until: u })
+                        }
+                    }
+                    _ => None,
+                }
+            }
+        }
+    };
+
+    let horizon = if continuous {
+        let h = sim.horizon_minutes.as_ref().and_then(|v| c.positive(v, "simulation.horizon_minutes", "minutes"));
+        let w = match &sim.warmup_minutes {
+            Some(v) => {
+                let x = *v.get_ref();
+                if !(x.is_finite() && x >= 0.0) {
+                    c.err(v.span(), "simulation.warmup_minutes", format!("must be >= 0 minutes, got {x}"))
+                } else if h.is_some_and(|h| x >= h) {
+                    c.err(v.span(), "simulation.warmup_minutes", format!("must be shorter than horizon_minutes ({}), got {x}", h.unwrap_or(0.0)))
+                } else {
+                    Some(x)
+                }
+            }
+            None => Some(0.0),
+        };
+        h.zip(w).map(|(minutes, warmup)| Horizon::Continuous { minutes, warmup })
+    } else {
+        let days = sim.days.as_ref().map_or(Some(1), |v| c.int_in(v, "simulation.days", 1, 100_000));
+        days.zip(hours).map(|(d, hours)| Horizon::Days { days: d as u32, hours })
+    };
+
+    // [targets]
+    let completion_target = match r.targets.as_ref().and_then(|t| t.get_ref().completion_minutes.as_ref()) {
+        Some(v) => c.positive(v, "targets.completion_minutes", "minutes"),
+        None => Some(DEFAULT_COMPLETION_TARGET),
+    };
+
+    // [arrivals]
+    let arrivals = check_arrivals(&mut c, &r, continuous, hours);
+
+    // [[stage]]
+    if r.stages.is_empty() {
+        c.err::<()>(r.file_span.start..r.file_span.start, "stage", "no stages: add at least one [[stage]] with a `name`");
+    }
+    let stage_ids = c.unique_names("stage", r.stages.iter().enumerate().map(|(i, s)| (i, &s.get_ref().name)));
+    let mut stages = Vec::new();
+    for (i, s) in r.stages.iter().enumerate() {
+        let s = s.get_ref();
+        let name = c.ident(&s.name, &format!("stage[{i}].name"));
+        let budget = match &s.budget_minutes {
+            Some(v) => c.positive(v, &format!("stage[{i}].budget_minutes"), "minutes"),
+            None => Some(DEFAULT_BUDGET),
+        };
+        let present = s.present.as_ref().is_none_or(|p| *p.get_ref());
+        if let (Some(name), Some(budget)) = (name, budget) {
+            stages.push(Stage { name, budget, present });
+        }
+    }
+    let stage_list: Vec<&str> = r.stages.iter().map(|s| s.get_ref().name.get_ref().as_str()).collect();
+    let lookup_stage = |c: &mut Checker, v: &S<String>, path: String| -> Option<StageId> {
+        match stage_ids.get(v.get_ref()) {
+            Some(&id) => Some(id),
+            None => c.err(v.span(), path, format!("unknown stage {:?}; the stages are {}", v.get_ref(), names(&stage_list))),
+        }
+    };
+
+    // [[pool]]
+    if r.pools.is_empty() {
+        c.err::<()>(r.file_span.start..r.file_span.start, "pool", "no pools: add at least one [[pool]] with `name`, `count` and `stages`");
+    }
+    c.unique_names("pool", r.pools.iter().enumerate().map(|(i, p)| (i, &p.get_ref().name)));
+    let mut pools = Vec::new();
+    for (i, p) in r.pools.iter().enumerate() {
+        let p = p.get_ref();
+        let name = c.ident(&p.name, &format!("pool[{i}].name"));
+        let count = c.int_in(&p.count, &format!("pool[{i}].count"), 0, 100_000);
+        let mut served = Vec::new();
+        if p.stages.get_ref().is_empty() {
+            c.err::<()>(p.stages.span(), format!("pool[{i}].stages"), format!("must name at least one stage; the stages are {}", names(&stage_list)));
+        }
+        for (j, s) in p.stages.get_ref().iter().enumerate() {
+            if let Some(id) = lookup_stage(&mut c, s, format!("pool[{i}].stages[{j}]")) {
+                if served.contains(&id) {
+                    c.err::<()>(s.span(), format!("pool[{i}].stages[{j}]"), format!("stage {:?} is listed twice", s.get_ref()));
+                }
+                served.push(id);
+            }
+        }
+        if let (Some(name), Some(count)) = (name, count) {
+            pools.push(Pool { name, count: count as u32, stages: served });
+        }
+    }
+
+    // [[case_type]]
+    if r.case_types.is_empty() {
+        c.err::<()>(r.file_span.start..r.file_span.start, "case_type", "no case types: add at least one [[case_type]] with `name`, `share`, `route` and `service`");
+    }
+    c.unique_names("case_type", r.case_types.iter().enumerate().map(|(i, t)| (i, &t.get_ref().name)));
+    let mut case_types = Vec::new();
+    let mut share_sum = 0.0;
+    let mut routed = BTreeMap::<StageId, Range<usize>>::new();
+    for (i, t) in r.case_types.iter().enumerate() {
+        let t = t.get_ref();
+        let p = format!("case_type[{i}]");
+        let name = c.ident(&t.name, &format!("{p}.name"));
+        let share = c.share(&t.share, &format!("{p}.share"));
+        share_sum += t.share.get_ref();
+        let priority = match &t.priority {
+            Some(v) => c.int_in(v, &format!("{p}.priority"), 0, i64::from(MAX_PRIORITY)),
+            None => Some(0),
+        };
+        let counts = t.counts_toward_target.as_ref().is_none_or(|v| *v.get_ref());
+        let route_raw = t.route.get_ref();
+        if route_raw.is_empty() || route_raw.len() > MAX_ROUTE {
+            c.err::<()>(t.route.span(), format!("{p}.route"), format!("must list 1 to {MAX_ROUTE} stages, got {}", route_raw.len()));
+        }
+        let services = t.service.get_ref();
+        let mut route = Vec::new();
+        let mut ok = true;
+        for (j, s) in route_raw.iter().enumerate() {
+            let Some(id) = lookup_stage(&mut c, s, format!("{p}.route[{j}]")) else {
+                ok = false;
+                continue;
+            };
+            routed.entry(id).or_insert_with(|| s.span());
+            match services.iter().find(|(k, _)| k.get_ref() == s.get_ref()) {
+                Some((_, d)) => match c.dist(d, &format!("{p}.service.{}", s.get_ref())) {
+                    Some(service) => route.push(Step { stage: id, service }),
+                    None => ok = false,
+                },
+                None => {
+                    ok = false;
+                    c.err::<()>(t.service.span(), format!("{p}.service"), format!("no service time for stage {:?}: add `service.{} = {{ dist = \"lognormal\", mean = ..., cv = ... }}`", s.get_ref(), s.get_ref()));
+                }
+            }
+        }
+        let on_route: BTreeSet<&str> = route_raw.iter().map(|s| s.get_ref().as_str()).collect();
+        for k in services.keys() {
+            if !on_route.contains(k.get_ref().as_str()) {
+                ok = false;
+                c.err::<()>(k.span(), format!("{p}.service.{}", k.get_ref()), format!("stage {:?} is not on this case type's route {:?}", k.get_ref(), on_route));
+            }
+        }
+        if let (Some(name), Some(share), Some(priority), true) = (name, share, priority, ok) {
+            case_types.push(CaseType { name, share, counts_toward_target: counts, priority: priority as u8, route });
+        }
+    }
+    if !r.case_types.is_empty() && (share_sum - 1.0).abs() > SHARE_TOLERANCE {
+        let first = r.case_types[0].get_ref().share.span();
+        c.err::<()>(first, "case_type[*].share", format!("the case-type shares sum to {share_sum:.6}; they must sum to 1"));
+    }
+
+    // Every stage on a route must be served by staff.
+    for (&id, span) in &routed {
+        let staffed: u32 = r
+            .pools
+            .iter()
+            .filter(|p| p.get_ref().stages.get_ref().iter().any(|s| stage_ids.get(s.get_ref()) == Some(&id)))
+            .map(|p| (*p.get_ref().count.get_ref()).clamp(0, i64::from(u32::MAX)) as u32)
+            .sum();
+        if staffed == 0 {
+            c.err::<()>(span.clone(), format!("stage[{id}]"), format!("no pool with staff serves stage {:?}; add it to a pool's `stages` with `count` >= 1", stage_list[id]));
+        }
+    }
+
+    let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals);
+    match out {
+        (Some(name), Some(horizon), Some(reps), Some(seed), Some(max_arrivals), Some(target), Some(arrivals)) if c.diags.is_empty() => Ok(Scenario {
+            name,
+            description,
+            horizon,
+            max_arrivals,
+            replications: reps as u32,
+            seed: seed as u64,
+            completion_target: target,
+            arrivals,
+            stages,
+            pools,
+            case_types,
+        }),
+        _ => {
+            c.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+            Err(c.diags)
+        }
+    }
+}
+
+fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Option<HallHours>) -> Option<Arrivals> {
+    let Some(a) = &r.arrivals else {
+        return c.err(r.file_span.start..r.file_span.start, "arrivals", "missing [arrivals]: set `per_day` (with an optional `profile`), `rate_per_minute` or `interarrival`");
+    };
+    let span = a.span();
+    let a = a.get_ref();
+    let given = [a.per_day.is_some(), a.rate_per_minute.is_some(), a.interarrival.is_some()];
+    if given.iter().filter(|&&g| g).count() != 1 {
+        return c.err(span, "arrivals", "set exactly one of `per_day` (with an optional `profile`), `rate_per_minute` or `interarrival`");
+    }
+    let day_factors = match &a.day_factors {
+        Some(f) => {
+            if continuous {
+                c.err::<()>(f.span(), "arrivals.day_factors", "applies only to operating days (`simulation.days`)");
+            }
+            if f.get_ref().is_empty() {
+                c.err::<()>(f.span(), "arrivals.day_factors", "must hold at least one factor, or be removed");
+            }
+            let mut out = Vec::new();
+            for (i, v) in f.get_ref().iter().enumerate() {
+                out.extend(c.positive(v, &format!("arrivals.day_factors[{i}]"), ""));
+            }
+            out
+        }
+        None => Vec::new(),
+    };
+    if a.profile.is_some() && a.per_day.is_none() {
+        return c.err(a.profile.as_ref().map_or(span, |p| p.span()), "arrivals.profile", "a profile shares out `per_day`: set `per_day` too");
+    }
+    let process = if let Some(per_day) = &a.per_day {
+        let Some(hours) = hours else {
+            if continuous {
+                c.err::<()>(per_day.span(), "arrivals.per_day", "needs operating days; for a continuous run use `rate_per_minute` or `interarrival`");
+            }
+            return None;
+        };
+        let per_day = c.positive(per_day, "arrivals.per_day", "people a day")?;
+        let segments = match &a.profile {
+            None => vec![RateSegment { start: hours.opens, end: hours.last_ticket, rate: per_day / (hours.last_ticket - hours.opens) }],
+            Some(p) => check_profile(c, p, per_day, hours)?,
+        };
+        ArrivalProcess::Poisson { segments }
+    } else if let Some(rate) = &a.rate_per_minute {
+        let rate = c.positive(rate, "arrivals.rate_per_minute", "people a minute")?;
+        let (start, end) = match hours {
+            Some(h) => (h.opens, h.last_ticket),
+            None => (0.0, f64::INFINITY),
+        };
+        ArrivalProcess::Poisson { segments: vec![RateSegment { start, end, rate }] }
+    } else {
+        let d = a.interarrival.as_ref()?;
+        let interarrival = c.dist(d, "arrivals.interarrival")?;
+        if interarrival.mean() <= 0.0 {
+            return c.err(d.span(), "arrivals.interarrival", "the mean gap must be > 0 minutes");
+        }
+        ArrivalProcess::Renewal { interarrival }
+    };
+    Some(Arrivals { process, day_factors })
+}
+
+fn check_profile(c: &mut Checker, p: &S<Vec<raw::ProfileEntry>>, per_day: f64, hours: HallHours) -> Option<Vec<RateSegment>> {
+    if p.get_ref().is_empty() {
+        return c.err(p.span(), "arrivals.profile", "is empty: list `{ from = \"HH:MM\", to = \"HH:MM\", share = ... }` entries, or remove it for a flat rate");
+    }
+    let mut segments = Vec::new();
+    let mut sum = 0.0;
+    let mut ok = true;
+    for (i, e) in p.get_ref().iter().enumerate() {
+        let path = format!("arrivals.profile[{i}]");
+        let from = c.clock(&e.from, &format!("{path}.from"));
+        let to = c.clock(&e.to, &format!("{path}.to"));
+        let share = {
+            let x = *e.share.get_ref();
+            if x.is_finite() && (0.0..=1.0).contains(&x) { Some(x) } else { c.err(e.share.span(), format!("{path}.share"), format!("must be a share in [0, 1], got {x}")) }
+        };
+        sum += e.share.get_ref();
+        let (Some(from), Some(to), Some(share)) = (from, to, share) else {
+            ok = false;
+            continue;
+        };
+        if to <= from {
+            ok = false;
+            c.err::<()>(e.to.span(), format!("{path}.to"), format!("must be later than `from` ({}), got {}", clock(from), clock(to)));
+            continue;
+        }
+        if from < hours.opens || to > hours.last_ticket {
+            ok = false;
+            c.err::<()>(e.from.span(), path.clone(), format!("{}-{} lies outside the ticket hours {}-{}", clock(from), clock(to), clock(hours.opens), clock(hours.last_ticket)));
+            continue;
+        }
+        if let Some(prev) = segments.last().map(|s: &RateSegment| s.end)
+            && from < prev
+        {
+            ok = false;
+            c.err::<()>(e.from.span(), format!("{path}.from"), format!("overlaps or precedes the previous entry, which ends at {}; list entries in time order without overlap", clock(prev)));
+            continue;
+        }
+        segments.push(RateSegment { start: from, end: to, rate: per_day * share / (to - from) });
+    }
+    if (sum - 1.0).abs() > SHARE_TOLERANCE {
+        ok = false;
+        c.err::<()>(p.span(), "arrivals.profile", format!("the profile shares sum to {sum:.6}; they must sum to 1"));
+    }
+    ok.then_some(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_clock;
+
+    #[test]
+    fn clock_times() {
+        assert_eq!(parse_clock("08:30"), Some(510.0));
+        assert_eq!(parse_clock("8:30"), Some(510.0));
+        assert_eq!(parse_clock("24:00"), Some(1440.0));
+        assert_eq!(parse_clock("24:01"), None);
+        assert_eq!(parse_clock("12:60"), None);
+        assert_eq!(parse_clock("1230"), None);
+        assert_eq!(parse_clock("-1:30"), None);
+    }
+}

@@ -1,0 +1,202 @@
+//! The KPIs reported for a replication, derived from its [`Recorder`]. Each
+//! KPI is defined once here (key, unit, meaning) together with how it is
+//! computed, so tables, files, comparisons and charts all read the same list.
+
+use super::recorder::{HOURS, Recorder};
+use crate::engine::Model;
+use crate::scenario::model::{DAY, Horizon};
+
+/// What a KPI is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KpiDef {
+    /// Stable key, such as `wait_p90` or `stage.accept.within_budget`.
+    pub key: String,
+    /// Unit, such as `minutes`, `share`, `people/day`.
+    pub unit: &'static str,
+    pub description: String,
+}
+
+/// The KPI values of one replication, in the order of their definitions.
+#[derive(Clone, Debug, Default)]
+pub struct KpiSet {
+    pub defs: Vec<KpiDef>,
+    pub values: Vec<f64>,
+}
+
+impl KpiSet {
+    fn push(&mut self, key: impl Into<String>, unit: &'static str, description: impl Into<String>, value: f64) {
+        self.defs.push(KpiDef { key: key.into(), unit, description: description.into() });
+        self.values.push(value);
+    }
+}
+
+/// An hourly series of one replication: one value per hour of the day.
+#[derive(Clone, Debug)]
+pub struct Series {
+    pub def: KpiDef,
+    pub values: [f64; HOURS],
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// Name of the completion-target KPI, such as `within_60_min`.
+pub fn within_target_key(target_minutes: f64) -> String {
+    format!("within_{}_min", fmt_minutes(target_minutes))
+}
+
+fn fmt_minutes(m: f64) -> String {
+    if m.fract() == 0.0 { format!("{m:.0}") } else { format!("{m}") }
+}
+
+/// Minutes the hall was observed: each day from opening until the later of
+/// staff's end and the last person leaving; or the window of a continuous run.
+fn observed_minutes(model: &Model, r: &Recorder) -> f64 {
+    match model.scenario.horizon {
+        Horizon::Days { hours, .. } => r
+            .day_last_departure
+            .iter()
+            .enumerate()
+            .map(|(d, &last)| {
+                let offset = d as f64 * DAY;
+                let end = if last.is_nan() { hours.staff_until } else { (last - offset).max(hours.staff_until) };
+                end - hours.opens
+            })
+            .sum(),
+        Horizon::Continuous { .. } => r.window.1 - r.window.0,
+    }
+}
+
+/// Staffed minutes of one server over the run, and its busy minutes inside them.
+fn staffed_minutes(model: &Model, r: &Recorder, pool: usize) -> (f64, f64) {
+    let busy = &r.pool_busy[pool];
+    match model.scenario.horizon {
+        Horizon::Days { days, hours } => (f64::from(days) * (hours.staff_until - hours.opens), busy.staffed_area),
+        Horizon::Continuous { .. } => (r.window.1 - r.window.0, busy.area),
+    }
+}
+
+/// The scalar KPIs of one replication.
+pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
+    let s = &model.scenario;
+    let days = f64::from(s.days());
+    let per_day = matches!(s.horizon, Horizon::Days { .. });
+    let count_unit = if per_day { "people/day" } else { "people" };
+    let observed = observed_minutes(model, r);
+    let mut k = KpiSet::default();
+    k.push("arrived", count_unit, "people who took a ticket", r.arrived as f64 / days);
+    k.push("completed", count_unit, "people whose route was completed", r.completed as f64 / days);
+    let fw = &r.first_wait_hist;
+    k.push("wait_mean", "minutes", "wait from ticket to first call, mean", r.first_wait.mean());
+    k.push("wait_p50", "minutes", "wait from ticket to first call, median", fw.quantile(0.5));
+    k.push("wait_p90", "minutes", "wait from ticket to first call, 90th percentile", fw.quantile(0.9));
+    k.push("wait_p95", "minutes", "wait from ticket to first call, 95th percentile", fw.quantile(0.95));
+    k.push("wait_max", "minutes", "wait from ticket to first call, longest", if r.first_wait.n > 0 { r.first_wait.max } else { f64::NAN });
+    let ts = &r.time_in_system_hist;
+    k.push("time_in_system_mean", "minutes", "time from ticket to completion, mean", r.time_in_system.mean());
+    k.push("time_in_system_p50", "minutes", "time from ticket to completion, median", ts.quantile(0.5));
+    k.push("time_in_system_p90", "minutes", "time from ticket to completion, 90th percentile", ts.quantile(0.9));
+    k.push("time_in_system_p95", "minutes", "time from ticket to completion, 95th percentile", ts.quantile(0.95));
+    k.push(
+        "time_in_system_max",
+        "minutes",
+        "time from ticket to completion, longest",
+        if r.time_in_system.n > 0 { r.time_in_system.max } else { f64::NAN },
+    );
+    k.push(
+        within_target_key(s.completion_target),
+        "share",
+        format!("share of eligible cases completed within {} minutes of the ticket", fmt_minutes(s.completion_target)),
+        ratio(r.eligible_within_target as f64, r.eligible as f64),
+    );
+    k.push("queue_mean", "people", "people waiting for any stage, time-average while the hall is open", ratio(r.queue.area, observed));
+    k.push("queue_max", "people", "people waiting for any stage, most at once", f64::from(r.queue.max));
+    for (i, st) in s.stages.iter().enumerate() {
+        let p = format!("stage.{}", st.name);
+        k.push(format!("{p}.wait_mean"), "minutes", format!("wait in the {} queue, mean", st.name), r.stage_wait[i].mean());
+        k.push(format!("{p}.service_mean"), "minutes", format!("{} service time, mean", st.name), r.stage_service[i].mean());
+        k.push(format!("{p}.time_mean"), "minutes", format!("time in {} (queue and service), mean", st.name), r.stage_time[i].mean());
+        k.push(
+            format!("{p}.within_budget"),
+            "share",
+            format!("share of people through {} within its {}-minute budget", st.name, fmt_minutes(st.budget)),
+            ratio(r.stage_within_budget[i] as f64, r.stage_time[i].n as f64),
+        );
+        k.push(format!("{p}.queue_mean"), "people", format!("people waiting for {}, time-average", st.name), ratio(r.stage_queue[i].area, observed));
+        k.push(format!("{p}.queue_max"), "people", format!("people waiting for {}, most at once", st.name), f64::from(r.stage_queue[i].max));
+    }
+    for (i, pool) in s.pools.iter().enumerate() {
+        let p = format!("pool.{}", pool.name);
+        let (staffed, busy) = staffed_minutes(model, r, i);
+        k.push(format!("{p}.utilization"), "share", format!("busy share of {}'s staffed time", pool.name), ratio(busy, f64::from(pool.count) * staffed));
+        if per_day {
+            let b = &r.pool_busy[i];
+            k.push(format!("{p}.overtime"), "server-minutes/day", format!("work by {} outside staffed hours", pool.name), (b.area - b.staffed_area) / days);
+        }
+    }
+    if let Some(h) = s.hours() {
+        let overrun: f64 = r
+            .day_last_departure
+            .iter()
+            .enumerate()
+            .map(|(d, &last)| if last.is_nan() { 0.0 } else { (last - d as f64 * DAY - h.staff_until).max(0.0) })
+            .sum();
+        k.push("overrun", "minutes/day", "how long the hall stays open after staff's end to serve everyone", overrun / days);
+    }
+    k
+}
+
+/// Hourly series of one replication (operating days only; empty otherwise).
+pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
+    let s = &model.scenario;
+    let Some(hours) = s.hours() else {
+        return Vec::new();
+    };
+    let days = f64::from(s.days());
+    let h = &r.hourly;
+    let mut out = Vec::new();
+    let mut push = |key: String, unit: &'static str, description: String, f: &dyn Fn(usize) -> f64| {
+        let mut values = [0.0; HOURS];
+        for (i, v) in values.iter_mut().enumerate() {
+            *v = f(i);
+        }
+        out.push(Series { def: KpiDef { key, unit, description }, values });
+    };
+    push("arrivals".into(), "people/day", "tickets taken in the hour".into(), &|i| h.arrived[i] as f64 / days);
+    push("wait_mean".into(), "minutes", "wait from ticket to first call, mean, by hour of ticket".into(), &|i| h.first_wait[i].mean());
+    push(
+        "time_in_system_mean".into(),
+        "minutes",
+        "time from ticket to completion, mean, by hour of ticket".into(),
+        &|i| h.time_in_system[i].mean(),
+    );
+    push(
+        within_target_key(s.completion_target),
+        "share",
+        "share of eligible cases completed within the target, by hour of ticket".into(),
+        &|i| ratio(h.within_target[i] as f64, h.eligible[i] as f64),
+    );
+    push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| r.queue.hourly[i] / (60.0 * days));
+    for (j, st) in s.stages.iter().enumerate() {
+        push(
+            format!("stage.{}.queue_mean", st.name),
+            "people",
+            format!("people waiting for {}, time-average in the hour", st.name),
+            &|i| r.stage_queue[j].hourly[i] / (60.0 * days),
+        );
+    }
+    for (j, pool) in s.pools.iter().enumerate() {
+        push(
+            format!("pool.{}.utilization", pool.name),
+            "share",
+            format!("busy share of {}'s staffed time in the hour", pool.name),
+            &|i| {
+                let a = (i as f64 * 60.0).max(hours.opens);
+                let b = ((i + 1) as f64 * 60.0).min(hours.staff_until);
+                ratio(r.pool_busy[j].hourly[i], f64::from(pool.count) * (b - a).max(0.0) * days)
+            },
+        );
+    }
+    out
+}

@@ -1,0 +1,339 @@
+//! What one replication observes. The engine calls these methods as events
+//! happen; every store is sized when the replication starts, so recording
+//! never allocates and memory does not grow with the number of people.
+
+use super::histogram::LogHistogram;
+
+/// Hours in a day: hourly series are indexed by hour of day.
+pub const HOURS: usize = 24;
+
+/// Count, sum and maximum of a duration, minutes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Tally {
+    pub n: u64,
+    pub sum: f64,
+    pub max: f64,
+}
+
+impl Tally {
+    #[inline]
+    pub fn add(&mut self, v: f64) {
+        self.n += 1;
+        self.sum += v;
+        self.max = self.max.max(v);
+    }
+
+    /// Mean, NaN when empty.
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 { f64::NAN } else { self.sum / self.n as f64 }
+    }
+}
+
+/// Hour of day (0..24) of an instant, minutes from the start of day 0.
+#[inline]
+pub fn hour_of(t: f64) -> usize {
+    ((t.rem_euclid(1440.0) / 60.0) as usize).min(HOURS - 1)
+}
+
+/// Adds `weight` per minute over [a, b) into hour-of-day bins.
+#[inline]
+fn spread_over_hours(bins: &mut [f64; HOURS], a: f64, b: f64, weight: f64) {
+    let mut t = a;
+    while t < b {
+        let boundary = ((t / 60.0).floor() + 1.0) * 60.0;
+        let end = boundary.min(b);
+        bins[hour_of(t)] += weight * (end - t);
+        t = end;
+    }
+}
+
+/// Which part of the time a [`TimeWeighted`] also breaks down.
+#[derive(Clone, Copy, Debug)]
+pub enum Breakdown {
+    /// Only the total.
+    None,
+    /// Per hour of day, all the time.
+    Hourly,
+    /// Per hour of day, only inside staffed hours (minutes after midnight,
+    /// every day); the staffed total is kept too.
+    Staffed { opens: f64, until: f64 },
+}
+
+/// A level that changes at instants (people in a queue, busy servers),
+/// integrated over time inside an observation window.
+#[derive(Clone, Debug)]
+pub struct TimeWeighted {
+    level: u32,
+    last: f64,
+    window: (f64, f64),
+    breakdown: Breakdown,
+    /// Level × minutes inside the window.
+    pub area: f64,
+    /// Level × minutes inside the window and inside staffed hours.
+    pub staffed_area: f64,
+    /// Level × minutes per hour of day (see [`Breakdown`]).
+    pub hourly: [f64; HOURS],
+    /// Highest level seen inside the window.
+    pub max: u32,
+}
+
+impl TimeWeighted {
+    pub fn new(window: (f64, f64), breakdown: Breakdown) -> Self {
+        TimeWeighted { level: 0, last: 0.0, window, breakdown, area: 0.0, staffed_area: 0.0, hourly: [0.0; HOURS], max: 0 }
+    }
+
+    #[inline]
+    fn advance(&mut self, t: f64) {
+        if self.level > 0 {
+            let a = self.last.max(self.window.0);
+            let b = t.min(self.window.1);
+            if b > a {
+                let w = f64::from(self.level);
+                self.area += w * (b - a);
+                match self.breakdown {
+                    Breakdown::None => {}
+                    Breakdown::Hourly => spread_over_hours(&mut self.hourly, a, b, w),
+                    Breakdown::Staffed { opens, until } => {
+                        let mut day = (a / 1440.0).floor();
+                        loop {
+                            let x = a.max(day * 1440.0 + opens);
+                            let y = b.min(day * 1440.0 + until);
+                            if y > x {
+                                self.staffed_area += w * (y - x);
+                                spread_over_hours(&mut self.hourly, x, y, w);
+                            }
+                            day += 1.0;
+                            if b <= day * 1440.0 {
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.last = t;
+    }
+
+    /// The level changes by `delta` at time `t`.
+    #[inline]
+    pub fn change(&mut self, t: f64, delta: i32) {
+        self.advance(t);
+        self.level = self.level.wrapping_add_signed(delta);
+        if t >= self.window.0 && t <= self.window.1 {
+            self.max = self.max.max(self.level);
+        }
+    }
+
+    /// Accounts up to `t` and ends the window there.
+    pub fn close(&mut self, t: f64) {
+        self.advance(t);
+        self.window.1 = self.window.1.min(t);
+    }
+}
+
+/// Per hour of arrival.
+#[derive(Clone, Debug, Default)]
+pub struct HourlyCases {
+    pub arrived: [u64; HOURS],
+    pub first_wait: [Tally; HOURS],
+    pub time_in_system: [Tally; HOURS],
+    pub eligible: [u64; HOURS],
+    pub within_target: [u64; HOURS],
+}
+
+/// Everything one replication records.
+#[derive(Clone, Debug)]
+pub struct Recorder {
+    /// People arriving at or after this instant are counted, minutes.
+    pub count_from: f64,
+    /// Time-weighted statistics cover [window.0, window.1], minutes.
+    pub window: (f64, f64),
+    /// The completion target, minutes.
+    pub target: f64,
+
+    pub arrived: u64,
+    pub completed: u64,
+    pub eligible: u64,
+    pub eligible_within_target: u64,
+    /// Wait from ticket to first call, minutes.
+    pub first_wait: Tally,
+    pub first_wait_hist: LogHistogram,
+    /// Time from ticket to completion, minutes.
+    pub time_in_system: Tally,
+    pub time_in_system_hist: LogHistogram,
+
+    /// Per stage: wait in queue, service, and the two together, minutes.
+    pub stage_wait: Vec<Tally>,
+    pub stage_service: Vec<Tally>,
+    pub stage_time: Vec<Tally>,
+    pub stage_within_budget: Vec<u64>,
+    pub stage_queue: Vec<TimeWeighted>,
+    /// People waiting for any stage.
+    pub queue: TimeWeighted,
+
+    /// Busy servers per pool (in days mode, hourly inside staffed hours).
+    pub pool_busy: Vec<TimeWeighted>,
+
+    pub hourly: Box<HourlyCases>,
+    /// Per operating day: when its last person left, minutes (NaN if nobody came).
+    pub day_last_departure: Vec<f64>,
+    /// Events the engine handled.
+    pub events: u64,
+    /// Instant of the last event, minutes.
+    pub end: f64,
+}
+
+impl Recorder {
+    /// A recorder for `stages` stages and `pools` pools over `days` days;
+    /// `staffed` is the staffed part of each day, minutes after midnight.
+    pub fn new(stages: usize, pools: usize, days: usize, count_from: f64, window: (f64, f64), staffed: Option<(f64, f64)>, target: f64) -> Self {
+        let (queue_bd, pool_bd) = match staffed {
+            Some((opens, until)) => (Breakdown::Hourly, Breakdown::Staffed { opens, until }),
+            None => (Breakdown::None, Breakdown::None),
+        };
+        Recorder {
+            count_from,
+            window,
+            target,
+            arrived: 0,
+            completed: 0,
+            eligible: 0,
+            eligible_within_target: 0,
+            first_wait: Tally::default(),
+            first_wait_hist: LogHistogram::new(),
+            time_in_system: Tally::default(),
+            time_in_system_hist: LogHistogram::new(),
+            stage_wait: vec![Tally::default(); stages],
+            stage_service: vec![Tally::default(); stages],
+            stage_time: vec![Tally::default(); stages],
+            stage_within_budget: vec![0; stages],
+            stage_queue: vec![TimeWeighted::new(window, queue_bd); stages],
+            queue: TimeWeighted::new(window, queue_bd),
+            pool_busy: vec![TimeWeighted::new(window, pool_bd); pools],
+            hourly: Box::default(),
+            day_last_departure: vec![f64::NAN; days],
+            events: 0,
+            end: 0.0,
+        }
+    }
+
+    /// Whether a person who arrived at `arrival` is counted.
+    #[inline]
+    pub fn counts(&self, arrival: f64) -> bool {
+        arrival >= self.count_from
+    }
+
+    #[inline]
+    pub fn arrival(&mut self, t: f64) {
+        if self.counts(t) {
+            self.arrived += 1;
+            self.hourly.arrived[hour_of(t)] += 1;
+        }
+    }
+
+    #[inline]
+    pub fn queue_change(&mut self, t: f64, stage: usize, delta: i32) {
+        self.stage_queue[stage].change(t, delta);
+        self.queue.change(t, delta);
+    }
+
+    /// A person is called for the first time, `wait` minutes after the ticket.
+    #[inline]
+    pub fn first_call(&mut self, arrival: f64, wait: f64) {
+        if self.counts(arrival) {
+            self.first_wait.add(wait);
+            self.first_wait_hist.record(wait);
+            self.hourly.first_wait[hour_of(arrival)].add(wait);
+        }
+    }
+
+    /// A server of `pool` starts (+1) or ends (-1) a service at `t`.
+    #[inline]
+    pub fn busy_change(&mut self, t: f64, pool: usize, delta: i32) {
+        self.pool_busy[pool].change(t, delta);
+    }
+
+    /// A person finishes a stage.
+    #[inline]
+    pub fn stage_done(&mut self, arrival: f64, stage: usize, wait: f64, service: f64, budget: f64) {
+        if self.counts(arrival) {
+            let time = wait + service;
+            self.stage_wait[stage].add(wait);
+            self.stage_service[stage].add(service);
+            self.stage_time[stage].add(time);
+            self.stage_within_budget[stage] += u64::from(time <= budget);
+        }
+    }
+
+    /// A person completes the last stage at `t`.
+    #[inline]
+    pub fn completion(&mut self, t: f64, arrival: f64, eligible: bool, day: usize) {
+        if let Some(d) = self.day_last_departure.get_mut(day) {
+            *d = if d.is_nan() { t } else { d.max(t) };
+        }
+        if !self.counts(arrival) {
+            return;
+        }
+        let tis = t - arrival;
+        let h = hour_of(arrival);
+        self.completed += 1;
+        self.time_in_system.add(tis);
+        self.time_in_system_hist.record(tis);
+        self.hourly.time_in_system[h].add(tis);
+        if eligible {
+            let within = u64::from(tis <= self.target);
+            self.eligible += 1;
+            self.eligible_within_target += within;
+            self.hourly.eligible[h] += 1;
+            self.hourly.within_target[h] += within;
+        }
+    }
+
+    /// Ends the observation window at `t` (arrivals are over in a continuous run).
+    pub fn close_window(&mut self, t: f64) {
+        self.window.1 = self.window.1.min(t);
+        for q in self.stage_queue.iter_mut().chain(std::iter::once(&mut self.queue)).chain(self.pool_busy.iter_mut()) {
+            q.close(t);
+        }
+    }
+
+    /// The run ended at `t`.
+    pub fn finish(&mut self, t: f64) {
+        self.end = t;
+        self.close_window(t);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_weighted_level_splits_across_hours_and_clips_to_window() {
+        let mut q = TimeWeighted::new((30.0, 200.0), Breakdown::Hourly);
+        q.change(0.0, 2);
+        q.change(90.0, -1);
+        q.close(250.0);
+        // 2 people over [30, 90), 1 over [90, 200].
+        assert!((q.area - (2.0 * 60.0 + 110.0)).abs() < 1e-9);
+        assert!((q.hourly[0] - 60.0).abs() < 1e-9);
+        assert!((q.hourly[1] - (2.0 * 30.0 + 30.0)).abs() < 1e-9);
+        assert!((q.hourly[3] - 20.0).abs() < 1e-9);
+        assert_eq!(q.max, 1, "the level of 2 was reached before the window opened");
+    }
+
+    #[test]
+    fn busy_time_splits_into_staffed_and_overtime() {
+        let mut b = TimeWeighted::new((0.0, f64::INFINITY), Breakdown::Staffed { opens: 510.0, until: 1020.0 });
+        b.change(1000.0, 1);
+        b.change(1040.0, -1);
+        // and on the next day, from before opening into the morning
+        b.change(1440.0 + 500.0, 1);
+        b.change(1440.0 + 520.0, -1);
+        assert!((b.area - 60.0).abs() < 1e-9);
+        assert!((b.staffed_area - 30.0).abs() < 1e-9);
+        assert!((b.hourly[16] - 20.0).abs() < 1e-9);
+        assert_eq!(b.hourly[17], 0.0, "overtime is not staffed time");
+        assert!((b.hourly[8] - 10.0).abs() < 1e-9);
+    }
+}
