@@ -73,7 +73,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Check { files } => {
             let loaded = load_all(&files)?;
             for s in loaded {
-                let _ = writeln!(out, "{}: ok ({} stages, {} pools, {} case types)", s.file, s.scenario.stages.len(), s.scenario.pools.len(), s.scenario.case_types.len());
+                let _ = writeln!(
+                    out,
+                    "{}: ok ({} stages, {} pools, {} case types)",
+                    s.file,
+                    s.scenario.stages.len(),
+                    s.scenario.pools.len(),
+                    s.scenario.case_types.len()
+                );
             }
             Ok(())
         }

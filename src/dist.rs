@@ -6,7 +6,7 @@
 
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal};
 
-use crate::engine::rng::Stream;
+use crate::engine::rng::uniform;
 
 /// A distribution of durations in minutes; every draw is finite and >= 0.
 #[derive(Clone, Debug)]
@@ -28,19 +28,11 @@ pub enum Dist {
 }
 
 fn positive(what: &str, v: f64) -> Result<f64, String> {
-    if v.is_finite() && v > 0.0 {
-        Ok(v)
-    } else {
-        Err(format!("{what} must be a finite number > 0, got {v}"))
-    }
+    if v.is_finite() && v > 0.0 { Ok(v) } else { Err(format!("{what} must be a finite number > 0, got {v}")) }
 }
 
 fn non_negative(what: &str, v: f64) -> Result<f64, String> {
-    if v.is_finite() && v >= 0.0 {
-        Ok(v)
-    } else {
-        Err(format!("{what} must be a finite number >= 0, got {v}"))
-    }
+    if v.is_finite() && v >= 0.0 { Ok(v) } else { Err(format!("{what} must be a finite number >= 0, got {v}")) }
 }
 
 impl Dist {
@@ -66,9 +58,7 @@ impl Dist {
         let mode = non_negative("mode", mode)?;
         let max = non_negative("max", max)?;
         if !(min <= mode && mode <= max && min < max) {
-            return Err(format!(
-                "needs min <= mode <= max and min < max, got min {min}, mode {mode}, max {max}"
-            ));
+            return Err(format!("needs min <= mode <= max and min < max, got min {min}, mode {mode}, max {max}"));
         }
         Ok(Dist::Triangular { min, mode, max })
     }
@@ -85,8 +75,7 @@ impl Dist {
     pub fn gamma(mean: f64, cv: f64) -> Result<Self, String> {
         let mean = positive("mean", mean)?;
         let cv = positive("cv", cv)?;
-        let inner = Gamma::new(1.0 / (cv * cv), mean * cv * cv)
-            .map_err(|e| format!("impossible gamma: {e}"))?;
+        let inner = Gamma::new(1.0 / (cv * cv), mean * cv * cv).map_err(|e| format!("impossible gamma: {e}"))?;
         Ok(Dist::Gamma { mean, cv, inner })
     }
 
@@ -134,16 +123,16 @@ impl Dist {
 
     /// One draw, minutes.
     #[inline]
-    pub fn sample(&self, rng: &mut Stream) -> f64 {
+    pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match self {
             Dist::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);
                 e * mean
             }
             Dist::Deterministic { value } => *value,
-            Dist::Uniform { min, max } => min + (max - min) * rng.uniform(),
+            Dist::Uniform { min, max } => min + (max - min) * uniform(rng),
             Dist::Triangular { min, mode, max } => {
-                let u = rng.uniform();
+                let u = uniform(rng);
                 let split = (mode - min) / (max - min);
                 if u < split {
                     min + (u * (max - min) * (mode - min)).sqrt()
@@ -154,7 +143,7 @@ impl Dist {
             Dist::LogNormal { inner, .. } => inner.sample(rng),
             Dist::Gamma { inner, .. } => inner.sample(rng),
             Dist::Empirical { values } => {
-                let i = (rng.uniform() * values.len() as f64) as usize;
+                let i = (uniform(rng) * values.len() as f64) as usize;
                 values[i.min(values.len() - 1)]
             }
         }
@@ -166,7 +155,7 @@ mod tests {
     use super::*;
 
     fn sample_moments(d: &Dist, n: usize) -> (f64, f64) {
-        let mut rng = Stream::from_seed_u64(11);
+        let mut rng = crate::engine::rng::Stream::from_seed_u64(11);
         let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
         let m = xs.iter().sum::<f64>() / n as f64;
         let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;

@@ -15,7 +15,7 @@ use rand::TryRng;
 pub enum Purpose {
     /// Arrival instants of the replication.
     Arrivals = 1,
-    /// The attributes of one person (case type, service times, ...), indexed by arrival number.
+    /// The key of the replication's [`PersonStream`]s.
     Person = 2,
 }
 
@@ -27,6 +27,56 @@ pub fn splitmix64(state: &mut u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// A uniform draw in [0, 1) with 53 random bits from any generator.
+#[inline]
+pub fn uniform<R: rand::Rng + ?Sized>(rng: &mut R) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
+/// A short stream for one person's attributes: SplitMix64 started at a point
+/// derived from (seed, replication, person). Seeding costs one mix, which
+/// matters because every arrival gets its own stream.
+#[derive(Clone, Debug)]
+pub struct PersonStream {
+    state: u64,
+}
+
+/// The key from which the person streams of one replication are derived.
+pub fn person_key(seed: u64, replication: u64) -> u64 {
+    let mut k = Stream::new(seed, replication, Purpose::Person, 0);
+    k.next()
+}
+
+impl PersonStream {
+    #[inline]
+    pub fn new(key: u64, person: u64) -> Self {
+        let mut st = key ^ person.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        PersonStream { state: splitmix64(&mut st) }
+    }
+}
+
+impl TryRng for PersonStream {
+    type Error = Infallible;
+
+    #[inline]
+    fn try_next_u32(&mut self) -> Result<u32, Infallible> {
+        Ok((splitmix64(&mut self.state) >> 32) as u32)
+    }
+
+    #[inline]
+    fn try_next_u64(&mut self) -> Result<u64, Infallible> {
+        Ok(splitmix64(&mut self.state))
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Infallible> {
+        for chunk in dst.chunks_mut(8) {
+            let bytes = splitmix64(&mut self.state).to_le_bytes();
+            chunk.copy_from_slice(&bytes[..chunk.len()]);
+        }
+        Ok(())
+    }
 }
 
 /// xoshiro256++ (Blackman and Vigna, 2019).
@@ -50,12 +100,7 @@ impl Stream {
     #[inline]
     pub fn from_seed_u64(seed: u64) -> Self {
         let mut st = seed;
-        let s = [
-            splitmix64(&mut st),
-            splitmix64(&mut st),
-            splitmix64(&mut st),
-            splitmix64(&mut st),
-        ];
+        let s = [splitmix64(&mut st), splitmix64(&mut st), splitmix64(&mut st), splitmix64(&mut st)];
         Self { s }
     }
 
@@ -71,12 +116,6 @@ impl Stream {
         s[2] ^= t;
         s[3] = s[3].rotate_left(45);
         result
-    }
-
-    /// A uniform draw in [0, 1) with 53 random bits.
-    #[inline]
-    pub fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 }
 
@@ -105,6 +144,7 @@ impl TryRng for Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand::Rng;
 
     #[test]
     fn xoshiro_matches_reference_output() {
@@ -127,10 +167,19 @@ mod tests {
     }
 
     #[test]
+    fn person_streams_differ_and_repeat() {
+        let key = person_key(5, 0);
+        let a: Vec<u64> = (0..3).map(|i| PersonStream::new(key, i).next_u64()).collect();
+        assert!(a[0] != a[1] && a[1] != a[2]);
+        assert_eq!(PersonStream::new(key, 1).next_u64(), a[1]);
+        assert_ne!(person_key(5, 1), key);
+    }
+
+    #[test]
     fn uniform_is_in_unit_interval() {
         let mut r = Stream::from_seed_u64(3);
         for _ in 0..10_000 {
-            let u = r.uniform();
+            let u = uniform(&mut r);
             assert!((0.0..1.0).contains(&u));
         }
     }

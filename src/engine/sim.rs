@@ -23,7 +23,7 @@ use std::collections::VecDeque;
 use rand_distr::{Distribution, Exp1};
 
 use super::calendar::Calendar;
-use super::rng::{Purpose, Stream};
+use super::rng::{PersonStream, Purpose, Stream, person_key, uniform};
 use crate::scenario::model::{ArrivalProcess, DAY, Horizon, MAX_ROUTE, Scenario};
 use crate::stats::recorder::Recorder;
 
@@ -120,8 +120,7 @@ pub struct Replication {
 
 struct Sim<'m> {
     m: &'m Model,
-    seed: u64,
-    replication: u64,
+    person_key: u64,
     now: f64,
     calendar: Calendar<Event>,
     people: Vec<Person>,
@@ -146,8 +145,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
     let n_queues = model.stage_type_pools.len() * model.n_classes;
     let mut sim = Sim {
         m: model,
-        seed,
-        replication,
+        person_key: person_key(seed, replication),
         now: 0.0,
         calendar: Calendar::with_capacity(64),
         people: Vec::new(),
@@ -164,8 +162,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         },
         horizon_end,
         rec: Recorder::new(
-            s.stages.len(),
-            s.pools.len(),
+            (s.stages.len(), s.pools.len(), s.case_types.len()),
             days,
             count_from,
             window,
@@ -260,11 +257,11 @@ impl Sim<'_> {
     fn on_arrival(&mut self) {
         let now = self.now;
         let m = self.m;
-        let mut rng = Stream::new(self.seed, self.replication, Purpose::Person, self.arrivals.issued - 1);
+        let mut rng = PersonStream::new(self.person_key, self.arrivals.issued - 1);
         let ctype = if m.n_types == 1 {
             0
         } else {
-            let u = rng.uniform();
+            let u = uniform(&mut rng);
             m.cumulative_share.iter().position(|&c| u < c).unwrap_or(m.n_types - 1)
         };
         let ct = &m.scenario.case_types[ctype];
@@ -334,10 +331,10 @@ impl Sim<'_> {
         let p = &mut self.people[id as usize];
         p.service_start = now;
         let duration = p.service[p.step as usize];
-        let (arrival, first) = (p.arrival, !p.called);
+        let (arrival, first, ctype) = (p.arrival, !p.called, p.ctype as usize);
         p.called = true;
         if first {
-            self.rec.first_call(arrival, now - arrival);
+            self.rec.first_call(arrival, ctype, now - arrival);
         }
         self.rec.busy_change(now, pool, 1);
         self.calendar.schedule(now + duration, Event::ServiceEnd { pool: pool as u16, case: id });
@@ -345,19 +342,20 @@ impl Sim<'_> {
 
     fn on_service_end(&mut self, pool: usize, id: u32) {
         let stage = self.stage_of(id);
-        let p = self.people[id as usize];
+        let p = &self.people[id as usize];
+        let (arrival, ctype, step, day) = (p.arrival, p.ctype as usize, p.step as usize, p.day);
         let budget = self.m.scenario.stages[stage].budget;
-        self.rec.stage_done(p.arrival, stage, p.service_start - p.stage_enter, self.now - p.service_start, budget);
+        self.rec.stage_done(arrival, stage, p.service_start - p.stage_enter, self.now - p.service_start, budget);
         self.free[pool] += 1;
         self.rec.busy_change(self.now, pool, -1);
         self.call_next(pool);
-        let ct = &self.m.scenario.case_types[p.ctype as usize];
-        let next = p.step as usize + 1;
+        let ct = &self.m.scenario.case_types[ctype];
+        let next = step + 1;
         if next < ct.route.len() {
             self.people[id as usize].step = next as u8;
             self.enter_stage(id);
         } else {
-            self.rec.completion(self.now, p.arrival, ct.counts_toward_target, p.day as usize);
+            self.rec.completion(self.now, arrival, ctype, ct.counts_toward_target, day as usize);
             self.free_slots.push(id);
         }
     }

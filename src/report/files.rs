@@ -26,7 +26,13 @@ pub struct RunId<'a> {
 
 impl<'a> RunId<'a> {
     pub fn new(s: &'a LoadedScenario, r: &RunResult) -> Self {
-        RunId { scenario: &s.scenario.name, file: &s.file, content_hash: &s.content_hash, seed: r.seed, replications: r.replications }
+        RunId {
+            scenario: &s.scenario.name,
+            file: &s.file,
+            content_hash: &s.content_hash,
+            seed: r.seed,
+            replications: r.replications,
+        }
     }
 }
 
@@ -139,7 +145,12 @@ pub fn summary_json(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
         warmup_minutes: warmup,
         confidence: CONFIDENCE,
         events: r.events,
-        kpis: r.kpi_defs.iter().zip(&r.estimates).map(|(d, e)| KpiRow::new(&d.key, d.unit, &d.description, e)).collect(),
+        kpis: r
+            .kpi_defs
+            .iter()
+            .zip(&r.estimates)
+            .map(|(d, e)| KpiRow::new(&d.key, d.unit, &d.description, e))
+            .collect(),
         pooled: Pooled {
             people: r.pooled_wait.count(),
             wait_p50: r.pooled_wait.quantile(0.5),
@@ -161,7 +172,15 @@ pub fn summary_json(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
                     .iter()
                     .map(|&h| {
                         let e = &series[h];
-                        HourRow { hour: h, mean: e.mean, ci95_low: e.low(), ci95_high: e.high(), p10: e.p10, p90: e.p90, n: e.n }
+                        HourRow {
+                            hour: h,
+                            mean: e.mean,
+                            ci95_low: e.low(),
+                            ci95_high: e.high(),
+                            p10: e.p10,
+                            p90: e.p90,
+                            n: e.n,
+                        }
                     })
                     .collect(),
             })
@@ -188,7 +207,8 @@ fn id_fields(id: &RunId) -> String {
 /// `summary.csv`: one row per KPI.
 pub fn summary_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
     let id = RunId::new(s, r);
-    let mut out = String::from("scenario,content_hash,seed,replications,key,unit,mean,ci95_low,ci95_high,sd,p10,p90,n\n");
+    let mut out =
+        String::from("scenario,content_hash,seed,replications,key,unit,mean,ci95_low,ci95_high,sd,p10,p90,n\n");
     for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
         out += &format!(
             "{},{},{},{},{},{},{},{},{},{},{}\n",
@@ -212,7 +232,8 @@ pub fn summary_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
 pub fn hourly_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
     let id = RunId::new(s, r);
     let hours = reported_hours(s, r);
-    let mut out = String::from("scenario,content_hash,seed,replications,key,unit,hour,mean,ci95_low,ci95_high,p10,p90,n\n");
+    let mut out =
+        String::from("scenario,content_hash,seed,replications,key,unit,hour,mean,ci95_low,ci95_high,p10,p90,n\n");
     for (d, series) in r.hourly_defs.iter().zip(&r.hourly) {
         for &h in &hours {
             let e = &series[h];

@@ -7,8 +7,17 @@ use crate::stats::kpi::KpiDef;
 
 fn wanted(d: &KpiDef) -> bool {
     let k = d.key.as_str();
-    matches!(k, "arrived" | "completed" | "wait_mean" | "wait_p90" | "time_in_system_mean" | "time_in_system_p90" | "queue_mean" | "overrun")
-        || (k.starts_with("within_") && k.ends_with("_min"))
+    matches!(
+        k,
+        "arrived"
+            | "completed"
+            | "wait_mean"
+            | "wait_p90"
+            | "time_in_system_mean"
+            | "time_in_system_p90"
+            | "queue_mean"
+            | "overrun"
+    ) || (k.starts_with("within_") && k.ends_with("_min"))
         || k.ends_with(".within_budget")
         || k.ends_with(".utilization")
         || k.ends_with(".overtime")
@@ -38,7 +47,7 @@ pub fn render(title: &str, r: &RunResult) -> String {
     let w1 = rows.iter().map(|r| r.1.len()).max().unwrap_or(0);
     let mut out = format!("{title}\n");
     for (k, m, hw) in rows {
-        out += &format!("  {k:<w0$}  {m:>w1$}  {hw}\n").trim_end().to_string();
+        out += format!("  {k:<w0$}  {m:>w1$}  {hw}").trim_end();
         out.push('\n');
     }
     out

@@ -46,10 +46,15 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
     let source = String::from_utf8(bytes).map_err(|e| ScenarioError {
         file: file.clone(),
         source: String::new(),
-        diagnostics: vec![Diagnostic::new(None, "", format!("the file is not UTF-8 text (byte {} is invalid)", e.utf8_error().valid_up_to()))],
+        diagnostics: vec![Diagnostic::new(
+            None,
+            "",
+            format!("the file is not UTF-8 text (byte {} is invalid)", e.utf8_error().valid_up_to()),
+        )],
     })?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
-    let default_name: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
+    let default_name: String =
+        stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
     let scenario = parse(&source, &file, &default_name)?;
     Ok(LoadedScenario { scenario, file, content_hash: content_hash(source.as_bytes()), source })
 }
@@ -79,10 +84,14 @@ pub fn parse(source: &str, file: &str, default_name: &str) -> Result<Scenario, S
             _ => diags.push(Diagnostic::new(
                 Some(key.span()),
                 k,
-                format!("unknown key `{k}`; the top-level keys are {}", raw::TOP_LEVEL_KEYS.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "unknown key `{k}`; the top-level keys are {}",
+                    raw::TOP_LEVEL_KEYS.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                ),
             )),
         }
     }
+    raw.unreadable = diags.iter().map(|d| d.path.split(['[', '.']).next().unwrap_or_default().to_string()).collect();
     match validate::validate(raw, default_name) {
         Ok(s) if diags.is_empty() => Ok(s),
         Ok(_) => Err(fail(diags)),
@@ -98,7 +107,11 @@ fn toml_diag(e: &toml::de::Error, path: &str) -> Diagnostic {
     Diagnostic::new(e.span(), path, e.message().trim_end().to_string())
 }
 
-fn section<T: for<'de> Deserialize<'de>>(value: Spanned<DeValue<'_>>, path: &str, diags: &mut Vec<Diagnostic>) -> Option<Spanned<T>> {
+fn section<T: for<'de> Deserialize<'de>>(
+    value: Spanned<DeValue<'_>>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Spanned<T>> {
     match Spanned::<T>::deserialize(value.into_deserializer()) {
         Ok(v) => Some(v),
         Err(e) => {
@@ -108,7 +121,11 @@ fn section<T: for<'de> Deserialize<'de>>(value: Spanned<DeValue<'_>>, path: &str
     }
 }
 
-fn entries<T: for<'de> Deserialize<'de>>(value: Spanned<DeValue<'_>>, path: &str, diags: &mut Vec<Diagnostic>) -> Vec<Spanned<T>> {
+fn entries<T: for<'de> Deserialize<'de>>(
+    value: Spanned<DeValue<'_>>,
+    path: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Spanned<T>> {
     let span = value.span();
     match value.into_inner() {
         DeValue::Array(items) => items

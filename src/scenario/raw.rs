@@ -95,14 +95,5 @@ pub enum RawDist {
 }
 
 /// The top-level keys, in the order the documentation lists them.
-pub const TOP_LEVEL_KEYS: &[&str] = &[
-    "name",
-    "description",
-    "simulation",
-    "hall",
-    "targets",
-    "arrivals",
-    "stage",
-    "pool",
-    "case_type",
-];
+pub const TOP_LEVEL_KEYS: &[&str] =
+    &["name", "description", "simulation", "hall", "targets", "arrivals", "stage", "pool", "case_type"];

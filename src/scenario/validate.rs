@@ -24,6 +24,9 @@ pub struct RawScenario {
     pub case_types: Vec<S<raw::CaseType>>,
     /// Span of the whole file, for problems that belong to no key.
     pub file_span: Range<usize>,
+    /// Top-level keys with an entry that could not be read; checks that
+    /// need all their entries are skipped, so no false problem is reported.
+    pub unreadable: BTreeSet<String>,
 }
 
 /// Tolerance on shares that must sum to 1.
@@ -114,11 +117,19 @@ impl Checker {
         }
     }
 
-    fn unique_names<'a>(&mut self, kind: &str, names: impl Iterator<Item = (usize, &'a S<String>)>) -> BTreeMap<String, usize> {
+    fn unique_names<'a>(
+        &mut self,
+        kind: &str,
+        names: impl Iterator<Item = (usize, &'a S<String>)>,
+    ) -> BTreeMap<String, usize> {
         let mut seen = BTreeMap::new();
         for (i, n) in names {
             if seen.insert(n.get_ref().clone(), i).is_some() {
-                self.err::<()>(n.span(), format!("{kind}[{i}].name"), format!("{kind} name {:?} is used twice; names must be unique", n.get_ref()));
+                self.err::<()>(
+                    n.span(),
+                    format!("{kind}[{i}].name"),
+                    format!("{kind} name {:?} is used twice; names must be unique", n.get_ref()),
+                );
             }
         }
         seen
@@ -168,21 +179,37 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     };
     let continuous = sim.horizon_minutes.is_some();
     if let (Some(d), Some(_)) = (&sim.days, &sim.horizon_minutes) {
-        c.err::<()>(d.span(), "simulation.days", "set either `days` (operating days) or `horizon_minutes` (one continuous run), not both");
+        c.err::<()>(
+            d.span(),
+            "simulation.days",
+            "set either `days` (operating days) or `horizon_minutes` (one continuous run), not both",
+        );
     }
     if let (Some(w), None) = (&sim.warmup_minutes, &sim.horizon_minutes) {
-        c.err::<()>(w.span(), "simulation.warmup_minutes", "applies only to a continuous run: set `horizon_minutes` too, or remove it");
+        c.err::<()>(
+            w.span(),
+            "simulation.warmup_minutes",
+            "applies only to a continuous run: set `horizon_minutes` too, or remove it",
+        );
     }
 
     // [hall]
     let hours = if continuous {
         if let Some(h) = &r.hall {
-            c.err::<()>(h.span(), "hall", "opening hours apply to operating days; remove [hall] or use `simulation.days`");
+            c.err::<()>(
+                h.span(),
+                "hall",
+                "opening hours apply to operating days; remove [hall] or use `simulation.days`",
+            );
         }
         None
     } else {
         match &r.hall {
-            None => c.err(r.file_span.start..r.file_span.start, "hall", "missing [hall] with `opens` and `last_ticket` (\"HH:MM\"), needed for operating days"),
+            None => c.err(
+                r.file_span.start..r.file_span.start,
+                "hall",
+                "missing [hall] with `opens` and `last_ticket` (\"HH:MM\"), needed for operating days",
+            ),
             Some(h) => {
                 let span = h.span();
                 let h = h.get_ref();
@@ -192,7 +219,9 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 };
                 let last = match &h.last_ticket {
                     Some(v) => c.clock(v, "hall.last_ticket"),
-                    None => c.err(span.clone(), "hall", "missing `last_ticket` (\"HH:MM\", when the ticket machine stops)"),
+                    None => {
+                        c.err(span.clone(), "hall", "missing `last_ticket` (\"HH:MM\", when the ticket machine stops)")
+                    }
                 };
                 let until = match &h.staff_until {
                     Some(v) => c.clock(v, "hall.staff_until").map(Some),
@@ -202,9 +231,17 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                     (Some(o), Some(l), Some(u)) => {
                         let u = u.unwrap_or(l);
                         if l <= o {
-                            c.err(h.last_ticket.as_ref().map_or(span.clone(), |v| v.span()), "hall.last_ticket", format!("must be later than opens ({}), got {}", clock(o), clock(l)))
+                            c.err(
+                                h.last_ticket.as_ref().map_or(span.clone(), |v| v.span()),
+                                "hall.last_ticket",
+                                format!("must be later than opens ({}), got {}", clock(o), clock(l)),
+                            )
                         } else if u < l {
-                            c.err(h.staff_until.as_ref().map_or(span.clone(), |v| v.span()), "hall.staff_until", format!("must not be earlier than last_ticket ({}), got {}", clock(l), clock(u)))
+                            c.err(
+                                h.staff_until.as_ref().map_or(span.clone(), |v| v.span()),
+                                "hall.staff_until",
+                                format!("must not be earlier than last_ticket ({}), got {}", clock(l), clock(u)),
+                            )
                         } else {
                             Some(HallHours { opens: o, last_ticket: l, staff_until: u })
                         }
@@ -223,7 +260,11 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 if !(x.is_finite() && x >= 0.0) {
                     c.err(v.span(), "simulation.warmup_minutes", format!("must be >= 0 minutes, got {x}"))
                 } else if h.is_some_and(|h| x >= h) {
-                    c.err(v.span(), "simulation.warmup_minutes", format!("must be shorter than horizon_minutes ({}), got {x}", h.unwrap_or(0.0)))
+                    c.err(
+                        v.span(),
+                        "simulation.warmup_minutes",
+                        format!("must be shorter than horizon_minutes ({}), got {x}", h.unwrap_or(0.0)),
+                    )
                 } else {
                     Some(x)
                 }
@@ -246,8 +287,13 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     let arrivals = check_arrivals(&mut c, &r, continuous, hours);
 
     // [[stage]]
-    if r.stages.is_empty() {
-        c.err::<()>(r.file_span.start..r.file_span.start, "stage", "no stages: add at least one [[stage]] with a `name`");
+    let stages_complete = !r.unreadable.contains("stage");
+    if r.stages.is_empty() && stages_complete {
+        c.err::<()>(
+            r.file_span.start..r.file_span.start,
+            "stage",
+            "no stages: add at least one [[stage]] with a `name`",
+        );
     }
     let stage_ids = c.unique_names("stage", r.stages.iter().enumerate().map(|(i, s)| (i, &s.get_ref().name)));
     let mut stages = Vec::new();
@@ -267,13 +313,20 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     let lookup_stage = |c: &mut Checker, v: &S<String>, path: String| -> Option<StageId> {
         match stage_ids.get(v.get_ref()) {
             Some(&id) => Some(id),
-            None => c.err(v.span(), path, format!("unknown stage {:?}; the stages are {}", v.get_ref(), names(&stage_list))),
+            None if !stages_complete => None,
+            None => {
+                c.err(v.span(), path, format!("unknown stage {:?}; the stages are {}", v.get_ref(), names(&stage_list)))
+            }
         }
     };
 
     // [[pool]]
-    if r.pools.is_empty() {
-        c.err::<()>(r.file_span.start..r.file_span.start, "pool", "no pools: add at least one [[pool]] with `name`, `count` and `stages`");
+    if r.pools.is_empty() && !r.unreadable.contains("pool") {
+        c.err::<()>(
+            r.file_span.start..r.file_span.start,
+            "pool",
+            "no pools: add at least one [[pool]] with `name`, `count` and `stages`",
+        );
     }
     c.unique_names("pool", r.pools.iter().enumerate().map(|(i, p)| (i, &p.get_ref().name)));
     let mut pools = Vec::new();
@@ -283,12 +336,20 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         let count = c.int_in(&p.count, &format!("pool[{i}].count"), 0, 100_000);
         let mut served = Vec::new();
         if p.stages.get_ref().is_empty() {
-            c.err::<()>(p.stages.span(), format!("pool[{i}].stages"), format!("must name at least one stage; the stages are {}", names(&stage_list)));
+            c.err::<()>(
+                p.stages.span(),
+                format!("pool[{i}].stages"),
+                format!("must name at least one stage; the stages are {}", names(&stage_list)),
+            );
         }
         for (j, s) in p.stages.get_ref().iter().enumerate() {
             if let Some(id) = lookup_stage(&mut c, s, format!("pool[{i}].stages[{j}]")) {
                 if served.contains(&id) {
-                    c.err::<()>(s.span(), format!("pool[{i}].stages[{j}]"), format!("stage {:?} is listed twice", s.get_ref()));
+                    c.err::<()>(
+                        s.span(),
+                        format!("pool[{i}].stages[{j}]"),
+                        format!("stage {:?} is listed twice", s.get_ref()),
+                    );
                 }
                 served.push(id);
             }
@@ -299,8 +360,12 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     }
 
     // [[case_type]]
-    if r.case_types.is_empty() {
-        c.err::<()>(r.file_span.start..r.file_span.start, "case_type", "no case types: add at least one [[case_type]] with `name`, `share`, `route` and `service`");
+    if r.case_types.is_empty() && !r.unreadable.contains("case_type") {
+        c.err::<()>(
+            r.file_span.start..r.file_span.start,
+            "case_type",
+            "no case types: add at least one [[case_type]] with `name`, `share`, `route` and `service`",
+        );
     }
     c.unique_names("case_type", r.case_types.iter().enumerate().map(|(i, t)| (i, &t.get_ref().name)));
     let mut case_types = Vec::new();
@@ -319,7 +384,11 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         let counts = t.counts_toward_target.as_ref().is_none_or(|v| *v.get_ref());
         let route_raw = t.route.get_ref();
         if route_raw.is_empty() || route_raw.len() > MAX_ROUTE {
-            c.err::<()>(t.route.span(), format!("{p}.route"), format!("must list 1 to {MAX_ROUTE} stages, got {}", route_raw.len()));
+            c.err::<()>(
+                t.route.span(),
+                format!("{p}.route"),
+                format!("must list 1 to {MAX_ROUTE} stages, got {}", route_raw.len()),
+            );
         }
         let services = t.service.get_ref();
         let mut route = Vec::new();
@@ -345,16 +414,24 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         for k in services.keys() {
             if !on_route.contains(k.get_ref().as_str()) {
                 ok = false;
-                c.err::<()>(k.span(), format!("{p}.service.{}", k.get_ref()), format!("stage {:?} is not on this case type's route {:?}", k.get_ref(), on_route));
+                c.err::<()>(
+                    k.span(),
+                    format!("{p}.service.{}", k.get_ref()),
+                    format!("stage {:?} is not on this case type's route {:?}", k.get_ref(), on_route),
+                );
             }
         }
         if let (Some(name), Some(share), Some(priority), true) = (name, share, priority, ok) {
             case_types.push(CaseType { name, share, counts_toward_target: counts, priority: priority as u8, route });
         }
     }
-    if !r.case_types.is_empty() && (share_sum - 1.0).abs() > SHARE_TOLERANCE {
+    if !r.case_types.is_empty() && !r.unreadable.contains("case_type") && (share_sum - 1.0).abs() > SHARE_TOLERANCE {
         let first = r.case_types[0].get_ref().share.span();
-        c.err::<()>(first, "case_type[*].share", format!("the case-type shares sum to {share_sum:.6}; they must sum to 1"));
+        c.err::<()>(
+            first,
+            "case_type[*].share",
+            format!("the case-type shares sum to {share_sum:.6}; they must sum to 1"),
+        );
     }
 
     // Every stage on a route must be served by staff.
@@ -365,26 +442,37 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             .filter(|p| p.get_ref().stages.get_ref().iter().any(|s| stage_ids.get(s.get_ref()) == Some(&id)))
             .map(|p| (*p.get_ref().count.get_ref()).clamp(0, i64::from(u32::MAX)) as u32)
             .sum();
-        if staffed == 0 {
-            c.err::<()>(span.clone(), format!("stage[{id}]"), format!("no pool with staff serves stage {:?}; add it to a pool's `stages` with `count` >= 1", stage_list[id]));
+        if staffed == 0 && !r.unreadable.contains("pool") {
+            c.err::<()>(
+                span.clone(),
+                format!("stage[{id}]"),
+                format!(
+                    "no pool with staff serves stage {:?}; add it to a pool's `stages` with `count` >= 1",
+                    stage_list[id]
+                ),
+            );
         }
     }
 
     let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals);
     match out {
-        (Some(name), Some(horizon), Some(reps), Some(seed), Some(max_arrivals), Some(target), Some(arrivals)) if c.diags.is_empty() => Ok(Scenario {
-            name,
-            description,
-            horizon,
-            max_arrivals,
-            replications: reps as u32,
-            seed: seed as u64,
-            completion_target: target,
-            arrivals,
-            stages,
-            pools,
-            case_types,
-        }),
+        (Some(name), Some(horizon), Some(reps), Some(seed), Some(max_arrivals), Some(target), Some(arrivals))
+            if c.diags.is_empty() =>
+        {
+            Ok(Scenario {
+                name,
+                description,
+                horizon,
+                max_arrivals,
+                replications: reps as u32,
+                seed: seed as u64,
+                completion_target: target,
+                arrivals,
+                stages,
+                pools,
+                case_types,
+            })
+        }
         _ => {
             c.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
             Err(c.diags)
@@ -394,13 +482,21 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
 
 fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Option<HallHours>) -> Option<Arrivals> {
     let Some(a) = &r.arrivals else {
-        return c.err(r.file_span.start..r.file_span.start, "arrivals", "missing [arrivals]: set `per_day` (with an optional `profile`), `rate_per_minute` or `interarrival`");
+        return c.err(
+            r.file_span.start..r.file_span.start,
+            "arrivals",
+            "missing [arrivals]: set `per_day` (with an optional `profile`), `rate_per_minute` or `interarrival`",
+        );
     };
     let span = a.span();
     let a = a.get_ref();
     let given = [a.per_day.is_some(), a.rate_per_minute.is_some(), a.interarrival.is_some()];
     if given.iter().filter(|&&g| g).count() != 1 {
-        return c.err(span, "arrivals", "set exactly one of `per_day` (with an optional `profile`), `rate_per_minute` or `interarrival`");
+        return c.err(
+            span,
+            "arrivals",
+            "set exactly one of `per_day` (with an optional `profile`), `rate_per_minute` or `interarrival`",
+        );
     }
     let day_factors = match &a.day_factors {
         Some(f) => {
@@ -419,18 +515,30 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
         None => Vec::new(),
     };
     if a.profile.is_some() && a.per_day.is_none() {
-        return c.err(a.profile.as_ref().map_or(span, |p| p.span()), "arrivals.profile", "a profile shares out `per_day`: set `per_day` too");
+        return c.err(
+            a.profile.as_ref().map_or(span, |p| p.span()),
+            "arrivals.profile",
+            "a profile shares out `per_day`: set `per_day` too",
+        );
     }
     let process = if let Some(per_day) = &a.per_day {
         let Some(hours) = hours else {
             if continuous {
-                c.err::<()>(per_day.span(), "arrivals.per_day", "needs operating days; for a continuous run use `rate_per_minute` or `interarrival`");
+                c.err::<()>(
+                    per_day.span(),
+                    "arrivals.per_day",
+                    "needs operating days; for a continuous run use `rate_per_minute` or `interarrival`",
+                );
             }
             return None;
         };
         let per_day = c.positive(per_day, "arrivals.per_day", "people a day")?;
         let segments = match &a.profile {
-            None => vec![RateSegment { start: hours.opens, end: hours.last_ticket, rate: per_day / (hours.last_ticket - hours.opens) }],
+            None => vec![RateSegment {
+                start: hours.opens,
+                end: hours.last_ticket,
+                rate: per_day / (hours.last_ticket - hours.opens),
+            }],
             Some(p) => check_profile(c, p, per_day, hours)?,
         };
         ArrivalProcess::Poisson { segments }
@@ -452,9 +560,18 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
     Some(Arrivals { process, day_factors })
 }
 
-fn check_profile(c: &mut Checker, p: &S<Vec<raw::ProfileEntry>>, per_day: f64, hours: HallHours) -> Option<Vec<RateSegment>> {
+fn check_profile(
+    c: &mut Checker,
+    p: &S<Vec<raw::ProfileEntry>>,
+    per_day: f64,
+    hours: HallHours,
+) -> Option<Vec<RateSegment>> {
     if p.get_ref().is_empty() {
-        return c.err(p.span(), "arrivals.profile", "is empty: list `{ from = \"HH:MM\", to = \"HH:MM\", share = ... }` entries, or remove it for a flat rate");
+        return c.err(
+            p.span(),
+            "arrivals.profile",
+            "is empty: list `{ from = \"HH:MM\", to = \"HH:MM\", share = ... }` entries, or remove it for a flat rate",
+        );
     }
     let mut segments = Vec::new();
     let mut sum = 0.0;
@@ -465,7 +582,11 @@ fn check_profile(c: &mut Checker, p: &S<Vec<raw::ProfileEntry>>, per_day: f64, h
         let to = c.clock(&e.to, &format!("{path}.to"));
         let share = {
             let x = *e.share.get_ref();
-            if x.is_finite() && (0.0..=1.0).contains(&x) { Some(x) } else { c.err(e.share.span(), format!("{path}.share"), format!("must be a share in [0, 1], got {x}")) }
+            if x.is_finite() && (0.0..=1.0).contains(&x) {
+                Some(x)
+            } else {
+                c.err(e.share.span(), format!("{path}.share"), format!("must be a share in [0, 1], got {x}"))
+            }
         };
         sum += e.share.get_ref();
         let (Some(from), Some(to), Some(share)) = (from, to, share) else {
@@ -474,12 +595,26 @@ fn check_profile(c: &mut Checker, p: &S<Vec<raw::ProfileEntry>>, per_day: f64, h
         };
         if to <= from {
             ok = false;
-            c.err::<()>(e.to.span(), format!("{path}.to"), format!("must be later than `from` ({}), got {}", clock(from), clock(to)));
+            c.err::<()>(
+                e.to.span(),
+                format!("{path}.to"),
+                format!("must be later than `from` ({}), got {}", clock(from), clock(to)),
+            );
             continue;
         }
         if from < hours.opens || to > hours.last_ticket {
             ok = false;
-            c.err::<()>(e.from.span(), path.clone(), format!("{}-{} lies outside the ticket hours {}-{}", clock(from), clock(to), clock(hours.opens), clock(hours.last_ticket)));
+            c.err::<()>(
+                e.from.span(),
+                path.clone(),
+                format!(
+                    "{}-{} lies outside the ticket hours {}-{}",
+                    clock(from),
+                    clock(to),
+                    clock(hours.opens),
+                    clock(hours.last_ticket)
+                ),
+            );
             continue;
         }
         if let Some(prev) = segments.last().map(|s: &RateSegment| s.end)

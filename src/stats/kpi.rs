@@ -92,7 +92,18 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     k.push("wait_p50", "minutes", "wait from ticket to first call, median", fw.quantile(0.5));
     k.push("wait_p90", "minutes", "wait from ticket to first call, 90th percentile", fw.quantile(0.9));
     k.push("wait_p95", "minutes", "wait from ticket to first call, 95th percentile", fw.quantile(0.95));
-    k.push("wait_max", "minutes", "wait from ticket to first call, longest", if r.first_wait.n > 0 { r.first_wait.max } else { f64::NAN });
+    k.push(
+        "waited",
+        "share",
+        "share of people who found no free window at their first stage",
+        ratio(r.first_wait_positive as f64, r.first_wait.n as f64),
+    );
+    k.push(
+        "wait_max",
+        "minutes",
+        "wait from ticket to first call, longest",
+        if r.first_wait.n > 0 { r.first_wait.max } else { f64::NAN },
+    );
     let ts = &r.time_in_system_hist;
     k.push("time_in_system_mean", "minutes", "time from ticket to completion, mean", r.time_in_system.mean());
     k.push("time_in_system_p50", "minutes", "time from ticket to completion, median", ts.quantile(0.5));
@@ -110,29 +121,100 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         format!("share of eligible cases completed within {} minutes of the ticket", fmt_minutes(s.completion_target)),
         ratio(r.eligible_within_target as f64, r.eligible as f64),
     );
-    k.push("queue_mean", "people", "people waiting for any stage, time-average while the hall is open", ratio(r.queue.area, observed));
+    k.push(
+        "queue_mean",
+        "people",
+        "people waiting for any stage, time-average while the hall is open",
+        ratio(r.queue.area, observed),
+    );
     k.push("queue_max", "people", "people waiting for any stage, most at once", f64::from(r.queue.max));
     for (i, st) in s.stages.iter().enumerate() {
         let p = format!("stage.{}", st.name);
-        k.push(format!("{p}.wait_mean"), "minutes", format!("wait in the {} queue, mean", st.name), r.stage_wait[i].mean());
-        k.push(format!("{p}.service_mean"), "minutes", format!("{} service time, mean", st.name), r.stage_service[i].mean());
-        k.push(format!("{p}.time_mean"), "minutes", format!("time in {} (queue and service), mean", st.name), r.stage_time[i].mean());
+        k.push(
+            format!("{p}.served"),
+            count_unit,
+            format!("people through {}", st.name),
+            r.stage_time[i].n as f64 / days,
+        );
+        k.push(
+            format!("{p}.wait_mean"),
+            "minutes",
+            format!("wait in the {} queue, mean", st.name),
+            r.stage_wait[i].mean(),
+        );
+        k.push(
+            format!("{p}.service_mean"),
+            "minutes",
+            format!("{} service time, mean", st.name),
+            r.stage_service[i].mean(),
+        );
+        k.push(
+            format!("{p}.time_mean"),
+            "minutes",
+            format!("time in {} (queue and service), mean", st.name),
+            r.stage_time[i].mean(),
+        );
         k.push(
             format!("{p}.within_budget"),
             "share",
             format!("share of people through {} within its {}-minute budget", st.name, fmt_minutes(st.budget)),
             ratio(r.stage_within_budget[i] as f64, r.stage_time[i].n as f64),
         );
-        k.push(format!("{p}.queue_mean"), "people", format!("people waiting for {}, time-average", st.name), ratio(r.stage_queue[i].area, observed));
-        k.push(format!("{p}.queue_max"), "people", format!("people waiting for {}, most at once", st.name), f64::from(r.stage_queue[i].max));
+        k.push(
+            format!("{p}.queue_mean"),
+            "people",
+            format!("people waiting for {}, time-average", st.name),
+            ratio(r.stage_queue[i].area, observed),
+        );
+        k.push(
+            format!("{p}.queue_max"),
+            "people",
+            format!("people waiting for {}, most at once", st.name),
+            f64::from(r.stage_queue[i].max),
+        );
+    }
+    let target_key = within_target_key(s.completion_target);
+    for (i, t) in s.case_types.iter().enumerate() {
+        let p = format!("type.{}", t.name);
+        k.push(
+            format!("{p}.wait_mean"),
+            "minutes",
+            format!("{}: wait from ticket to first call, mean", t.name),
+            r.type_wait[i].mean(),
+        );
+        let tis = &r.type_time_in_system[i];
+        k.push(
+            format!("{p}.time_in_system_mean"),
+            "minutes",
+            format!("{}: time from ticket to completion, mean", t.name),
+            tis.mean(),
+        );
+        if t.counts_toward_target {
+            k.push(
+                format!("{p}.{target_key}"),
+                "share",
+                format!("{}: share completed within {} minutes", t.name, fmt_minutes(s.completion_target)),
+                ratio(r.type_within_target[i] as f64, tis.n as f64),
+            );
+        }
     }
     for (i, pool) in s.pools.iter().enumerate() {
         let p = format!("pool.{}", pool.name);
         let (staffed, busy) = staffed_minutes(model, r, i);
-        k.push(format!("{p}.utilization"), "share", format!("busy share of {}'s staffed time", pool.name), ratio(busy, f64::from(pool.count) * staffed));
+        k.push(
+            format!("{p}.utilization"),
+            "share",
+            format!("busy share of {}'s staffed time", pool.name),
+            ratio(busy, f64::from(pool.count) * staffed),
+        );
         if per_day {
             let b = &r.pool_busy[i];
-            k.push(format!("{p}.overtime"), "server-minutes/day", format!("work by {} outside staffed hours", pool.name), (b.area - b.staffed_area) / days);
+            k.push(
+                format!("{p}.overtime"),
+                "server-minutes/day",
+                format!("work by {} outside staffed hours", pool.name),
+                (b.area - b.staffed_area) / days,
+            );
         }
     }
     if let Some(h) = s.hours() {
@@ -142,7 +224,12 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
             .enumerate()
             .map(|(d, &last)| if last.is_nan() { 0.0 } else { (last - d as f64 * DAY - h.staff_until).max(0.0) })
             .sum();
-        k.push("overrun", "minutes/day", "how long the hall stays open after staff's end to serve everyone", overrun / days);
+        k.push(
+            "overrun",
+            "minutes/day",
+            "how long the hall stays open after staff's end to serve everyone",
+            overrun / days,
+        );
     }
     k
 }
@@ -164,7 +251,9 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
         out.push(Series { def: KpiDef { key, unit, description }, values });
     };
     push("arrivals".into(), "people/day", "tickets taken in the hour".into(), &|i| h.arrived[i] as f64 / days);
-    push("wait_mean".into(), "minutes", "wait from ticket to first call, mean, by hour of ticket".into(), &|i| h.first_wait[i].mean());
+    push("wait_mean".into(), "minutes", "wait from ticket to first call, mean, by hour of ticket".into(), &|i| {
+        h.first_wait[i].mean()
+    });
     push(
         "time_in_system_mean".into(),
         "minutes",
@@ -177,7 +266,9 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
         "share of eligible cases completed within the target, by hour of ticket".into(),
         &|i| ratio(h.within_target[i] as f64, h.eligible[i] as f64),
     );
-    push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| r.queue.hourly[i] / (60.0 * days));
+    push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| {
+        r.queue.hourly[i] / (60.0 * days)
+    });
     for (j, st) in s.stages.iter().enumerate() {
         push(
             format!("stage.{}.queue_mean", st.name),

@@ -32,7 +32,8 @@ impl Tally {
 /// Hour of day (0..24) of an instant, minutes from the start of day 0.
 #[inline]
 pub fn hour_of(t: f64) -> usize {
-    ((t.rem_euclid(1440.0) / 60.0) as usize).min(HOURS - 1)
+    let day = (t * (1.0 / 1440.0)).floor();
+    (((t - day * 1440.0) * (1.0 / 60.0)) as usize).min(HOURS - 1)
 }
 
 /// Adds `weight` per minute over [a, b) into hour-of-day bins.
@@ -79,7 +80,16 @@ pub struct TimeWeighted {
 
 impl TimeWeighted {
     pub fn new(window: (f64, f64), breakdown: Breakdown) -> Self {
-        TimeWeighted { level: 0, last: 0.0, window, breakdown, area: 0.0, staffed_area: 0.0, hourly: [0.0; HOURS], max: 0 }
+        TimeWeighted {
+            level: 0,
+            last: 0.0,
+            window,
+            breakdown,
+            area: 0.0,
+            staffed_area: 0.0,
+            hourly: [0.0; HOURS],
+            max: 0,
+        }
     }
 
     #[inline]
@@ -90,28 +100,34 @@ impl TimeWeighted {
             if b > a {
                 let w = f64::from(self.level);
                 self.area += w * (b - a);
-                match self.breakdown {
-                    Breakdown::None => {}
-                    Breakdown::Hourly => spread_over_hours(&mut self.hourly, a, b, w),
-                    Breakdown::Staffed { opens, until } => {
-                        let mut day = (a / 1440.0).floor();
-                        loop {
-                            let x = a.max(day * 1440.0 + opens);
-                            let y = b.min(day * 1440.0 + until);
-                            if y > x {
-                                self.staffed_area += w * (y - x);
-                                spread_over_hours(&mut self.hourly, x, y, w);
-                            }
-                            day += 1.0;
-                            if b <= day * 1440.0 {
-                                break;
-                            }
-                        }
-                    }
+                if !matches!(self.breakdown, Breakdown::None) {
+                    self.break_down(a, b, w);
                 }
             }
         }
         self.last = t;
+    }
+
+    fn break_down(&mut self, a: f64, b: f64, w: f64) {
+        match self.breakdown {
+            Breakdown::None => {}
+            Breakdown::Hourly => spread_over_hours(&mut self.hourly, a, b, w),
+            Breakdown::Staffed { opens, until } => {
+                let mut day = (a / 1440.0).floor();
+                loop {
+                    let x = a.max(day * 1440.0 + opens);
+                    let y = b.min(day * 1440.0 + until);
+                    if y > x {
+                        self.staffed_area += w * (y - x);
+                        spread_over_hours(&mut self.hourly, x, y, w);
+                    }
+                    day += 1.0;
+                    if b <= day * 1440.0 {
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     /// The level changes by `delta` at time `t`.
@@ -157,6 +173,8 @@ pub struct Recorder {
     pub eligible_within_target: u64,
     /// Wait from ticket to first call, minutes.
     pub first_wait: Tally,
+    /// People who found no free server at their first stage.
+    pub first_wait_positive: u64,
     pub first_wait_hist: LogHistogram,
     /// Time from ticket to completion, minutes.
     pub time_in_system: Tally,
@@ -167,6 +185,11 @@ pub struct Recorder {
     pub stage_service: Vec<Tally>,
     pub stage_time: Vec<Tally>,
     pub stage_within_budget: Vec<u64>,
+    /// Per case type: wait before first call and time to completion, minutes,
+    /// and completions within the target.
+    pub type_wait: Vec<Tally>,
+    pub type_time_in_system: Vec<Tally>,
+    pub type_within_target: Vec<u64>,
     pub stage_queue: Vec<TimeWeighted>,
     /// People waiting for any stage.
     pub queue: TimeWeighted,
@@ -174,7 +197,9 @@ pub struct Recorder {
     /// Busy servers per pool (in days mode, hourly inside staffed hours).
     pub pool_busy: Vec<TimeWeighted>,
 
+    /// Per hour of arrival (operating days only).
     pub hourly: Box<HourlyCases>,
+    by_hour: bool,
     /// Per operating day: when its last person left, minutes (NaN if nobody came).
     pub day_last_departure: Vec<f64>,
     /// Events the engine handled.
@@ -184,9 +209,17 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder for `stages` stages and `pools` pools over `days` days;
+    /// A recorder for `sizes` = (stages, pools, case types) over `days` days;
     /// `staffed` is the staffed part of each day, minutes after midnight.
-    pub fn new(stages: usize, pools: usize, days: usize, count_from: f64, window: (f64, f64), staffed: Option<(f64, f64)>, target: f64) -> Self {
+    pub fn new(
+        sizes: (usize, usize, usize),
+        days: usize,
+        count_from: f64,
+        window: (f64, f64),
+        staffed: Option<(f64, f64)>,
+        target: f64,
+    ) -> Self {
+        let (stages, pools, types) = sizes;
         let (queue_bd, pool_bd) = match staffed {
             Some((opens, until)) => (Breakdown::Hourly, Breakdown::Staffed { opens, until }),
             None => (Breakdown::None, Breakdown::None),
@@ -200,6 +233,7 @@ impl Recorder {
             eligible: 0,
             eligible_within_target: 0,
             first_wait: Tally::default(),
+            first_wait_positive: 0,
             first_wait_hist: LogHistogram::new(),
             time_in_system: Tally::default(),
             time_in_system_hist: LogHistogram::new(),
@@ -207,10 +241,14 @@ impl Recorder {
             stage_service: vec![Tally::default(); stages],
             stage_time: vec![Tally::default(); stages],
             stage_within_budget: vec![0; stages],
+            type_wait: vec![Tally::default(); types],
+            type_time_in_system: vec![Tally::default(); types],
+            type_within_target: vec![0; types],
             stage_queue: vec![TimeWeighted::new(window, queue_bd); stages],
             queue: TimeWeighted::new(window, queue_bd),
             pool_busy: vec![TimeWeighted::new(window, pool_bd); pools],
             hourly: Box::default(),
+            by_hour: staffed.is_some(),
             day_last_departure: vec![f64::NAN; days],
             events: 0,
             end: 0.0,
@@ -227,7 +265,9 @@ impl Recorder {
     pub fn arrival(&mut self, t: f64) {
         if self.counts(t) {
             self.arrived += 1;
-            self.hourly.arrived[hour_of(t)] += 1;
+            if self.by_hour {
+                self.hourly.arrived[hour_of(t)] += 1;
+            }
         }
     }
 
@@ -239,11 +279,15 @@ impl Recorder {
 
     /// A person is called for the first time, `wait` minutes after the ticket.
     #[inline]
-    pub fn first_call(&mut self, arrival: f64, wait: f64) {
+    pub fn first_call(&mut self, arrival: f64, ctype: usize, wait: f64) {
         if self.counts(arrival) {
             self.first_wait.add(wait);
+            self.first_wait_positive += u64::from(wait > 0.0);
+            self.type_wait[ctype].add(wait);
             self.first_wait_hist.record(wait);
-            self.hourly.first_wait[hour_of(arrival)].add(wait);
+            if self.by_hour {
+                self.hourly.first_wait[hour_of(arrival)].add(wait);
+            }
         }
     }
 
@@ -267,7 +311,7 @@ impl Recorder {
 
     /// A person completes the last stage at `t`.
     #[inline]
-    pub fn completion(&mut self, t: f64, arrival: f64, eligible: bool, day: usize) {
+    pub fn completion(&mut self, t: f64, arrival: f64, ctype: usize, eligible: bool, day: usize) {
         if let Some(d) = self.day_last_departure.get_mut(day) {
             *d = if d.is_nan() { t } else { d.max(t) };
         }
@@ -275,17 +319,24 @@ impl Recorder {
             return;
         }
         let tis = t - arrival;
-        let h = hour_of(arrival);
         self.completed += 1;
         self.time_in_system.add(tis);
         self.time_in_system_hist.record(tis);
-        self.hourly.time_in_system[h].add(tis);
+        let within = u64::from(tis <= self.target);
+        self.type_time_in_system[ctype].add(tis);
+        self.type_within_target[ctype] += within;
         if eligible {
-            let within = u64::from(tis <= self.target);
             self.eligible += 1;
             self.eligible_within_target += within;
-            self.hourly.eligible[h] += 1;
-            self.hourly.within_target[h] += within;
+        }
+        if self.by_hour {
+            let h = &mut self.hourly;
+            let i = hour_of(arrival);
+            h.time_in_system[i].add(tis);
+            if eligible {
+                h.eligible[i] += 1;
+                h.within_target[i] += within;
+            }
         }
     }
 

@@ -1,0 +1,189 @@
+//! The command line as a user meets it: exit codes and the text of errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn hallsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hallsim")).args(args).output().expect("hallsim runs")
+}
+
+/// A fresh temporary folder for one test.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hallsim-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn municipal() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/municipal.toml")).unwrap()
+}
+
+/// Writes `text` as a scenario, runs `hallsim check` on it, returns (exit code, stderr).
+fn check(name: &str, text: &str) -> (i32, String) {
+    let dir = temp_dir(name);
+    let file = dir.join(format!("{name}.toml"));
+    std::fs::write(&file, text).unwrap();
+    let out = hallsim(&["check", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).replace(dir.to_str().unwrap(), "DIR");
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+fn assert_reports(stderr: &str, expected: &[&str]) {
+    for e in expected {
+        assert!(stderr.contains(e), "expected {e:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn shipped_scenarios_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = Vec::new();
+    for dir in [root.clone(), root.join("benchmark")] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                files.push(p.to_str().unwrap().to_string());
+            }
+        }
+    }
+    let args: Vec<&str> = std::iter::once("check").chain(files.iter().map(String::as_str)).collect();
+    let out = hallsim(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn malformed_toml_is_reported_with_position() {
+    let (code, err) = check("syntax", "[hall\nopens = \"08:30\"\n");
+    assert_eq!(code, 1);
+    assert_reports(&err, &["DIR/syntax.toml:1:", "|"]);
+}
+
+#[test]
+fn every_mistake_of_a_file_is_reported_at_once() {
+    let text = municipal()
+        .replace("budget_minutes = 20      # article (Ninghai): 20 minutes per stage", "budget_minutes = -5")
+        .replace("count = 22 ", "count = \"many\" ")
+        .replace("share = 0.22", "share = 0.30")
+        .replace(
+            "route = [\"accept\", \"approve\", \"issue\"]\nservice.accept = { dist = \"lognormal\", mean = 10",
+            "route = [\"accept\", \"aprove\", \"issue\"]\nservice.accept = { dist = \"lognormal\", mean = 10",
+        )
+        .replace("mean = 8, cv = 0.5", "mean = 8, cv = -0.5")
+        .replace("[targets]", "[targets]\ncompletion_minute = 60");
+    let (code, err) = check("many", &text);
+    assert_eq!(code, 1);
+    assert_reports(
+        &err,
+        &[
+            "DIR/many.toml:29:1: targets: unknown field `completion_minute`, expected `completion_minutes`",
+            "stage[0].budget_minutes: must be > 0 minutes, got -5",
+            "pool[2]: invalid type: string \"many\", expected i64",
+            "case_type[*].share: the case-type shares sum to 1.080000; they must sum to 1",
+            "case_type[1].route[1]: unknown stage \"aprove\"; the stages are `accept`, `approve`, `issue`, `inquiry`",
+            "case_type[2].service.accept: cv must be a finite number > 0, got -0.5",
+            "case_type[1].service.approve: stage \"approve\" is not on this case type's route",
+            "7 problems",
+        ],
+    );
+}
+
+#[test]
+fn arrivals_mistakes() {
+    let empty = municipal().replace(
+        &municipal()[municipal().find("profile = [").unwrap()..municipal().find("]\n\n[[stage]]").unwrap() + 1],
+        "profile = []",
+    );
+    let (_, err) = check("empty_profile", &empty);
+    assert_reports(&err, &["arrivals.profile: is empty"]);
+
+    let (_, err) = check("profile_sum", &municipal().replace("share = 0.07 }", "share = 0.17 }"));
+    assert_reports(&err, &["arrivals.profile: the profile shares sum to 1.100000; they must sum to 1"]);
+
+    let (_, err) = check("zero_rate", &municipal().replace("per_day = 2000", "per_day = 0"));
+    assert_reports(&err, &["arrivals.per_day: must be > 0 people a day, got 0"]);
+
+    let (_, err) = check("bad_clock", &municipal().replace("opens = \"08:30\"", "opens = \"8h30\""));
+    assert_reports(&err, &["hall.opens: must be a time of day \"HH:MM\""]);
+}
+
+#[test]
+fn a_stage_no_pool_serves_is_named() {
+    let text = municipal().replace("stages = [\"issue\"]", "stages = [\"inquiry\"]");
+    let (code, err) = check("unserved", &text);
+    assert_eq!(code, 1);
+    assert_reports(&err, &["no pool with staff serves stage \"issue\""]);
+}
+
+#[test]
+fn impossible_distribution_parameters() {
+    let text = municipal()
+        .replace(
+            "service.issue = { dist = \"lognormal\", mean = 4, cv = 0.4 }",
+            "service.issue = { dist = \"uniform\", min = 5, max = 2 }",
+        )
+        .replace(
+            "service.inquiry = { dist = \"lognormal\", mean = 4, cv = 0.6 }",
+            "service.inquiry = { dist = \"weibull\", mean = 4 }",
+        );
+    let (_, err) = check("dists", &text);
+    assert_reports(
+        &err,
+        &[
+            "max must be greater than min, got min 5 and max 2",
+            "unknown variant `weibull`, expected one of `exponential`, `deterministic`",
+        ],
+    );
+}
+
+#[test]
+fn unreadable_and_missing_files() {
+    let out = hallsim(&["check", "no/such/file.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no/such/file.toml:1:1: cannot read the file"));
+    let dir = temp_dir("binary");
+    let f = dir.join("b.toml");
+    std::fs::write(&f, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    let out = hallsim(&["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not UTF-8"));
+}
+
+#[test]
+fn run_writes_every_file_with_seed_and_hash() {
+    let dir = temp_dir("run");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/municipal.toml");
+    let out = hallsim(&["run", scenario.to_str().unwrap(), "-r", "20", "--seed", "99", "-o", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("within_60_min"), "{stdout}");
+    let hash = hallsim::scenario::content_hash(&std::fs::read(&scenario).unwrap());
+    for f in ["summary.json", "summary.csv", "hourly.csv", "replications.csv"] {
+        let text = std::fs::read_to_string(dir.join("municipal").join(f)).unwrap();
+        assert!(text.contains(&hash), "{f} lacks the content hash");
+        assert!(text.contains("99"), "{f} lacks the seed");
+        assert!(text.ends_with('\n'));
+    }
+}
+
+#[test]
+fn run_refuses_an_unwritable_folder_before_simulating() {
+    let dir = temp_dir("blocked");
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/municipal.toml");
+    let out = hallsim(&["run", scenario.to_str().unwrap(), "-o", blocker.join("out").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: cannot write"));
+    assert!(out.stdout.is_empty(), "nothing ran");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/municipal.toml");
+    let out = hallsim(&["run", scenario.to_str().unwrap(), "-r", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = hallsim(&["run"]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the integration tests.
+
+use hallsim::engine::Model;
+use hallsim::experiment::{RunResult, run_replications};
+use hallsim::scenario;
+use hallsim::stats::estimate::Estimate;
+
+/// Parses a scenario given as TOML text; panics with the rendered problems.
+pub fn model(toml: &str) -> Model {
+    match scenario::parse(toml, "test.toml", "test") {
+        Ok(s) => Model::new(s),
+        Err(e) => panic!("test scenario is invalid:\n{e}"),
+    }
+}
+
+pub fn run(toml: &str, seed: u64, replications: u32) -> RunResult {
+    run_replications(&model(toml), seed, replications)
+}
+
+/// Per-replication values of one KPI.
+pub fn column(r: &RunResult, key: &str) -> Vec<f64> {
+    let i = r.kpi_defs.iter().position(|d| d.key == key).unwrap_or_else(|| panic!("no KPI {key}"));
+    r.values.iter().map(|v| v[i]).collect()
+}
+
+/// Confidence level of the theory checks: 99%, so that the dozen checks of
+/// this suite together have a small chance of a false alarm.
+pub const LEVEL: f64 = 0.99;
+
+/// Asserts that the exact value lies in the run's confidence interval for `key`.
+pub fn assert_covers(r: &RunResult, key: &str, exact: f64) {
+    let e = Estimate::with_level(column(r, key), LEVEL);
+    assert!(
+        e.covers(exact),
+        "{key}: exact {exact:.5} outside the {:.0}% interval {:.5} ± {:.5} (n = {})",
+        LEVEL * 100.0,
+        e.mean,
+        e.half_width,
+        e.n
+    );
+}
+
+/// Erlang C: probability that an arrival waits in an M/M/c queue with offered
+/// load `a` = λ/μ (a < c), via the Erlang B recursion.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let mut b = 1.0;
+    for k in 1..=c {
+        b = a * b / (f64::from(k) + a * b);
+    }
+    let c = f64::from(c);
+    c * b / (c - a * (1.0 - b))
+}
+
+/// Mean wait in queue of M/M/c, minutes.
+pub fn mmc_wq(c: u32, lambda: f64, mean_service: f64) -> f64 {
+    let mu = 1.0 / mean_service;
+    erlang_c(c, lambda / mu) / (f64::from(c) * mu - lambda)
+}
+
+/// A single-stage continuous scenario: `rate` arrivals a minute, `servers`
+/// servers, the given service distribution (TOML inline table).
+pub fn single_stage(rate: f64, servers: u32, service: &str, horizon: f64, warmup: f64) -> String {
+    format!(
+        r#"
+[simulation]
+horizon_minutes = {horizon}
+warmup_minutes = {warmup}
+[arrivals]
+rate_per_minute = {rate}
+[[stage]]
+name = "serve"
+[[pool]]
+name = "servers"
+count = {servers}
+stages = ["serve"]
+[[case_type]]
+name = "customer"
+share = 1.0
+route = ["serve"]
+service.serve = {service}
+"#
+    )
+}

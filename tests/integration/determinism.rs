@@ -1,0 +1,55 @@
+//! Same seed, same bytes: across thread counts, and against a golden copy.
+
+use std::path::Path;
+
+use crate::cli::{hallsim, temp_dir};
+
+const FILES: [&str; 4] = ["summary.json", "summary.csv", "hourly.csv", "replications.csv"];
+
+fn run_into(dir: &Path, scenario: &str, threads: &str, reps: &str) {
+    let out = hallsim(&["run", scenario, "-r", reps, "-j", threads, "-o", dir.to_str().unwrap(), "-q"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn one_and_two_threads_write_identical_files() {
+    let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
+    let (a, b) = (temp_dir("threads1"), temp_dir("threads2"));
+    run_into(&a, scenario, "1", "30");
+    run_into(&b, scenario, "2", "30");
+    for f in FILES {
+        let x = std::fs::read(a.join("municipal").join(f)).unwrap();
+        let y = std::fs::read(b.join("municipal").join(f)).unwrap();
+        assert!(x == y, "{f} differs between 1 and 2 threads");
+    }
+}
+
+/// The tiny scenario's outputs, checked byte for byte. After an intended
+/// change of output, regenerate with `UPDATE_GOLDEN=1 cargo test --release`.
+#[test]
+fn golden_outputs_of_a_tiny_scenario() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let dir = temp_dir("golden");
+    // Run from the repository root with a relative path, so the file name in
+    // the outputs does not depend on where the clone lives.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hallsim"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "tests/golden/tiny.toml", "-o", dir.to_str().unwrap(), "-q"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for f in FILES {
+        let got = std::fs::read_to_string(dir.join("tiny").join(f)).unwrap();
+        let path = root.join("tiny").join(f);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &got).unwrap();
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            got == want,
+            "{f} differs from {}; diff the two, and regenerate if the change is intended",
+            path.display()
+        );
+    }
+}

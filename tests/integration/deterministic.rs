@@ -1,0 +1,159 @@
+//! Hand-computed cases: fixed gaps and fixed service times, so every wait is
+//! known exactly.
+
+use crate::common::*;
+use hallsim::experiment::RunResult;
+
+fn value(r: &RunResult, key: &str) -> f64 {
+    r.estimate(key).unwrap_or_else(|| panic!("no KPI {key}")).mean
+}
+
+fn assert_exact(r: &RunResult, key: &str, exact: f64) {
+    let got = value(r, key);
+    assert!((got - exact).abs() < 1e-9, "{key}: got {got}, expected {exact}");
+}
+
+#[test]
+fn one_window_with_fixed_gaps_and_services() {
+    // Arrivals every 2 minutes (at 2, 4, 6, 8, 10), service 3 minutes:
+    // calls at 2, 5, 8, 11, 14, so waits 0, 1, 2, 3, 4 and times 3..7.
+    let toml = r#"
+[simulation]
+horizon_minutes = 1000
+max_arrivals = 5
+[arrivals]
+interarrival = { dist = "deterministic", value = 2 }
+[[stage]]
+name = "serve"
+[[pool]]
+name = "w"
+count = 1
+stages = ["serve"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["serve"]
+service.serve = { dist = "deterministic", value = 3 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "arrived", 5.0);
+    assert_exact(&r, "wait_mean", 2.0);
+    assert_exact(&r, "wait_max", 4.0);
+    assert_exact(&r, "waited", 0.8);
+    assert_exact(&r, "time_in_system_mean", 5.0);
+    assert_exact(&r, "time_in_system_max", 7.0);
+    // Observed until the last arrival (minute 10): waiting [4,5], [6,8], [8,10].
+    assert_exact(&r, "queue_mean", 5.0 / 10.0);
+    assert_exact(&r, "queue_max", 2.0);
+    // Busy over [2, 10] of the window [0, 10].
+    assert_exact(&r, "pool.w.utilization", 0.8);
+    let p50 = value(&r, "wait_p50");
+    assert!((p50 / 2.0 - 1.0).abs() < 0.004, "median wait {p50} within bucket precision of 2");
+}
+
+#[test]
+fn closing_time_overtime_and_budgets() {
+    // Tickets 09:00-09:10 every 2 minutes: 09:02, 09:04, 09:06, 09:08.
+    // One window, 5 minutes each: calls 09:02, 09:07, 09:12, 09:17; last
+    // person leaves 09:22. Waits 0, 3, 6, 9; times 5, 8, 11, 14.
+    let toml = r#"
+[hall]
+opens = "09:00"
+last_ticket = "09:10"
+[arrivals]
+interarrival = { dist = "deterministic", value = 2 }
+[[stage]]
+name = "accept"
+budget_minutes = 10
+[[pool]]
+name = "w"
+count = 1
+stages = ["accept"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = { dist = "deterministic", value = 5 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "arrived", 4.0);
+    assert_exact(&r, "wait_mean", 4.5);
+    assert_exact(&r, "time_in_system_mean", 9.5);
+    assert_exact(&r, "stage.accept.within_budget", 0.5);
+    assert_exact(&r, "within_60_min", 1.0);
+    assert_exact(&r, "pool.w.utilization", 0.8);
+    assert_exact(&r, "pool.w.overtime", 12.0);
+    assert_exact(&r, "overrun", 12.0);
+    // Waiting: [9:04,9:07] + [9:06,9:12] + [9:08,9:17] = 18 person-minutes over 09:00-09:22.
+    assert_exact(&r, "queue_mean", 18.0 / 22.0);
+}
+
+#[test]
+fn a_freed_window_calls_the_longest_waiting_ticket_before_the_next_stage() {
+    // One integrated window does accept (5 min) and issue (1 min). A arrives
+    // at 1, B at 2. A: accept [1,6]. B has waited since 2, so B is called at 6
+    // before A joins the issue queue: B accept [6,11], A issue [11,12],
+    // B issue [12,13].
+    let toml = r#"
+[simulation]
+horizon_minutes = 100
+max_arrivals = 2
+[arrivals]
+interarrival = { dist = "deterministic", value = 1 }
+[[stage]]
+name = "accept"
+[[stage]]
+name = "issue"
+[[pool]]
+name = "window"
+count = 1
+stages = ["accept", "issue"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept", "issue"]
+service.accept = { dist = "deterministic", value = 5 }
+service.issue = { dist = "deterministic", value = 1 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "wait_mean", 2.0);
+    assert_exact(&r, "stage.issue.wait_mean", 3.0);
+    assert_exact(&r, "time_in_system_mean", 11.0);
+    assert_exact(&r, "time_in_system_max", 11.0);
+}
+
+#[test]
+fn priority_class_is_called_first() {
+    // Service 4 minutes, one window. With a ticket every 5 minutes nobody
+    // waits; with one every 3 minutes a queue builds, and the priority class,
+    // always called first, waits less than the regular class.
+    let toml = r#"
+[simulation]
+horizon_minutes = 10000
+max_arrivals = 200
+[arrivals]
+interarrival = { dist = "deterministic", value = 5 }
+[[stage]]
+name = "s"
+[[pool]]
+name = "w"
+count = 1
+stages = ["s"]
+[[case_type]]
+name = "green"
+share = 0.5
+priority = 1
+route = ["s"]
+service.s = { dist = "deterministic", value = 4 }
+[[case_type]]
+name = "regular"
+share = 0.5
+route = ["s"]
+service.s = { dist = "deterministic", value = 4 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "wait_max", 0.0);
+    let r = run(&toml.replace("value = 5", "value = 3"), 1, 1);
+    let (green, regular) = (value(&r, "type.green.wait_mean"), value(&r, "type.regular.wait_mean"));
+    assert!(green < regular / 2.0, "green {green} vs regular {regular}");
+}

@@ -1,0 +1,8 @@
+//! All integration tests, in one binary (one link, one run).
+
+mod cli;
+mod common;
+mod determinism;
+mod deterministic;
+mod robustness;
+mod theory;

@@ -1,0 +1,156 @@
+//! The engine against queueing theory. Each check runs independent
+//! replications with a warm-up and asserts that the exact value lies inside
+//! the run's 99% Student-t confidence interval (see `common::LEVEL`).
+
+use crate::common::*;
+
+#[test]
+fn erlang_c_formula_matches_published_values() {
+    // Textbook values: M/M/1 waits with probability ρ; M/M/2 with a = 1 gives 1/3.
+    assert!((erlang_c(1, 0.8) - 0.8).abs() < 1e-12);
+    assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-12);
+    // M/M/1: Wq = ρ / (μ - λ)
+    assert!((mmc_wq(1, 0.8, 1.0) - 4.0).abs() < 1e-12);
+}
+
+#[test]
+fn mm1_waits_queue_and_utilization() {
+    let r = run(&single_stage(0.8, 1, r#"{ dist = "exponential", mean = 1.0 }"#, 30_000.0, 3_000.0), 1, 40);
+    assert_covers(&r, "wait_mean", 4.0);
+    assert_covers(&r, "waited", 0.8);
+    assert_covers(&r, "time_in_system_mean", 5.0);
+    assert_covers(&r, "queue_mean", 0.8 * 4.0);
+    assert_covers(&r, "pool.servers.utilization", 0.8);
+}
+
+#[test]
+fn mmc_matches_erlang_c() {
+    let (c, lambda) = (10, 9.0);
+    let r = run(&single_stage(lambda, c, r#"{ dist = "exponential", mean = 1.0 }"#, 20_000.0, 2_000.0), 2, 40);
+    assert_covers(&r, "waited", erlang_c(c, lambda));
+    assert_covers(&r, "wait_mean", mmc_wq(c, lambda, 1.0));
+    assert_covers(&r, "pool.servers.utilization", 0.9);
+}
+
+#[test]
+fn md1_and_mg1_match_pollaczek_khinchine() {
+    // Wq = λ E[S²] / (2 (1 - ρ)) with mean service 1, λ = 0.8.
+    let pk = |second_moment: f64| 0.8 * second_moment / (2.0 * 0.2);
+    let cases = [
+        (r#"{ dist = "deterministic", value = 1.0 }"#, 1.0),
+        (r#"{ dist = "gamma", mean = 1.0, cv = 0.5 }"#, 1.25),
+        (r#"{ dist = "uniform", min = 0.5, max = 1.5 }"#, 1.0 + 1.0 / 12.0),
+        (r#"{ dist = "lognormal", mean = 1.0, cv = 0.7 }"#, 1.49),
+    ];
+    for (i, (service, m2)) in cases.into_iter().enumerate() {
+        let r = run(&single_stage(0.8, 1, service, 30_000.0, 3_000.0), 10 + i as u64, 40);
+        assert_covers(&r, "wait_mean", pk(m2));
+    }
+}
+
+#[test]
+fn tandem_of_mmc_stations_sums_erlang_c_sojourns() {
+    // The peer benchmark's hall: a Jackson network, so each station is M/M/c.
+    let stations = [(8, 3.5), (9, 4.0), (3, 1.2)];
+    let lambda = 2.0;
+    let exact: f64 = stations.iter().map(|&(c, m)| mmc_wq(c, lambda, m) + m).sum();
+    let toml = format!(
+        r#"
+[simulation]
+horizon_minutes = 20000
+warmup_minutes = 2000
+[arrivals]
+rate_per_minute = {lambda}
+[[stage]]
+name = "accept"
+[[stage]]
+name = "approve"
+[[stage]]
+name = "issue"
+[[pool]]
+name = "a"
+count = 8
+stages = ["accept"]
+[[pool]]
+name = "b"
+count = 9
+stages = ["approve"]
+[[pool]]
+name = "c"
+count = 3
+stages = ["issue"]
+[[case_type]]
+name = "case"
+share = 1.0
+route = ["accept", "approve", "issue"]
+service.accept = {{ dist = "exponential", mean = 3.5 }}
+service.approve = {{ dist = "exponential", mean = 4.0 }}
+service.issue = {{ dist = "exponential", mean = 1.2 }}
+"#
+    );
+    let r = run(&toml, 3, 40);
+    assert_covers(&r, "time_in_system_mean", exact);
+    for (name, (c, m)) in ["accept", "approve", "issue"].iter().zip(stations) {
+        assert_covers(&r, &format!("stage.{name}.wait_mean"), mmc_wq(c, lambda, m));
+    }
+}
+
+#[test]
+fn non_preemptive_priority_matches_cobham() {
+    // M/M/1, λ = 0.8, mean service 1; 30% of arrivals have priority.
+    // Cobham: W_k = W0 / ((1 - σ_{k-1}) (1 - σ_k)), W0 = Σ λ_i E[S_i²] / 2.
+    let (lambda, high) = (0.8, 0.3);
+    let w0 = lambda * 2.0 / 2.0;
+    let s1 = lambda * high;
+    let exact_high = w0 / (1.0 - s1);
+    let exact_low = w0 / ((1.0 - s1) * (1.0 - lambda));
+    let toml = format!(
+        r#"
+[simulation]
+horizon_minutes = 30000
+warmup_minutes = 3000
+[arrivals]
+rate_per_minute = {lambda}
+[[stage]]
+name = "serve"
+[[pool]]
+name = "window"
+count = 1
+stages = ["serve"]
+[[case_type]]
+name = "green"
+share = {high}
+priority = 1
+route = ["serve"]
+service.serve = {{ dist = "exponential", mean = 1.0 }}
+[[case_type]]
+name = "regular"
+share = {low}
+route = ["serve"]
+service.serve = {{ dist = "exponential", mean = 1.0 }}
+"#,
+        low = 1.0 - high
+    );
+    let r = run(&toml, 4, 40);
+    assert_covers(&r, "type.green.wait_mean", exact_high);
+    assert_covers(&r, "type.regular.wait_mean", exact_low);
+}
+
+#[test]
+fn littles_law_holds_on_the_municipal_hall() {
+    // Every person is observed from ticket to exit in days mode, so the area
+    // under the queue-length path equals the sum of all waits, and the area
+    // under the busy-server path equals the sum of all service times.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
+    let loaded = hallsim::scenario::load(std::path::Path::new(path)).unwrap();
+    let model = hallsim::engine::Model::new(loaded.scenario);
+    for rep in 0..5 {
+        let r = hallsim::engine::simulate(&model, 7, rep).record;
+        let waits: f64 = r.stage_wait.iter().map(|t| t.sum).sum();
+        assert!((r.queue.area / waits - 1.0).abs() < 1e-9, "queue area {} vs waits {waits}", r.queue.area);
+        let service: f64 = r.stage_service.iter().map(|t| t.sum).sum();
+        let busy: f64 = r.pool_busy.iter().map(|b| b.area).sum();
+        assert!((busy / service - 1.0).abs() < 1e-9, "busy {busy} vs service {service}");
+        assert_eq!(r.arrived, r.completed, "extended hours serve everyone");
+    }
+}
