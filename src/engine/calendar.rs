@@ -1,60 +1,94 @@
 //! The future-event list: a binary heap keyed on (time, insertion sequence).
 //!
 //! Events at the same instant come out in the order they were scheduled, so a
-//! run never depends on how the heap breaks ties. Times are finite minutes;
-//! the engine never schedules NaN (every duration comes from a checked [`Dist`]).
+//! run never depends on how the heap breaks ties. Times are finite minutes
+//! >= 0 (every duration comes from a checked [`Dist`]), which lets the key
+//! compare the bit patterns of the times as integers.
+//!
+//! One event kind recurs with exactly one instance pending at a time (the next
+//! arrival); it waits in a slot beside the heap, which halves the heap work of
+//! an arrival, and is ordered with the heap's events by the same key.
 //!
 //! [`Dist`]: crate::dist::Dist
 
-use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// (time bits, sequence): ordered like (time, sequence) for times >= 0.
+type Key = (u64, u64);
+
 struct Entry<E> {
-    time: f64,
-    seq: u64,
+    key: Key,
     event: E,
 }
 
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
 impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
 }
 impl<E> Ord for Entry<E> {
-    /// Reversed, so that the max-heap pops the earliest (time, seq) first.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.time.total_cmp(&self.time).then_with(|| other.seq.cmp(&self.seq))
+    /// Reversed, so that the max-heap pops the smallest key first.
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.key.cmp(&self.key)
     }
 }
 
 pub struct Calendar<E> {
     heap: BinaryHeap<Entry<E>>,
+    /// The pending instance of the recurring event, if any.
+    slot: Option<(Key, E)>,
     next_seq: u64,
 }
 
 impl<E> Calendar<E> {
     pub fn with_capacity(n: usize) -> Self {
-        Calendar { heap: BinaryHeap::with_capacity(n), next_seq: 0 }
+        Calendar { heap: BinaryHeap::with_capacity(n), slot: None, next_seq: 0 }
+    }
+
+    #[inline]
+    fn key(&mut self, time: f64) -> Key {
+        debug_assert!(time.is_finite() && time >= 0.0, "event time must be finite and >= 0, got {time}");
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        (time.to_bits(), seq)
     }
 
     /// Schedules `event` at `time` minutes.
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) {
-        debug_assert!(time.is_finite(), "event time must be finite, got {time}");
-        self.heap.push(Entry { time, seq: self.next_seq, event });
-        self.next_seq += 1;
+        let key = self.key(time);
+        self.heap.push(Entry { key, event });
+    }
+
+    /// Schedules the recurring event at `time` minutes; at most one may be pending.
+    #[inline]
+    pub fn schedule_recurring(&mut self, time: f64, event: E) {
+        debug_assert!(self.slot.is_none(), "a recurring event is already pending");
+        let key = self.key(time);
+        self.slot = Some((key, event));
     }
 
     /// The earliest event, with its time.
     #[inline]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        self.heap.pop().map(|e| (e.time, e.event))
+        let slot_first = match (&self.slot, self.heap.peek()) {
+            (Some((k, _)), Some(top)) => *k < top.key,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        let (key, event) = if slot_first {
+            self.slot.take()?
+        } else {
+            let e = self.heap.pop()?;
+            (e.key, e.event)
+        };
+        Some((f64::from_bits(key.0), event))
     }
 }
 
@@ -67,10 +101,17 @@ mod tests {
         let mut c = Calendar::with_capacity(4);
         c.schedule(5.0, 'c');
         c.schedule(1.0, 'a');
-        c.schedule(5.0, 'd');
+        c.schedule_recurring(5.0, 'd');
         c.schedule(1.0, 'b');
+        c.schedule(5.0, 'e');
         c.schedule(0.5, 'z');
-        let order: Vec<char> = std::iter::from_fn(|| c.pop().map(|(_, e)| e)).collect();
-        assert_eq!(order, vec!['z', 'a', 'b', 'c', 'd']);
+        let mut order = Vec::new();
+        while let Some((t, e)) = c.pop() {
+            order.push(e);
+            if e == 'd' {
+                c.schedule_recurring(t + 0.25, 'r');
+            }
+        }
+        assert_eq!(order, vec!['z', 'a', 'b', 'c', 'd', 'e', 'r']);
     }
 }

@@ -177,7 +177,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
 impl Sim<'_> {
     fn run(&mut self) {
         if let Some(t) = self.next_arrival() {
-            self.calendar.schedule(t, Event::Arrival);
+            self.calendar.schedule_recurring(t, Event::Arrival);
         }
         while let Some((t, event)) = self.calendar.pop() {
             self.now = t;
@@ -293,7 +293,7 @@ impl Sim<'_> {
         self.rec.arrival(now);
         self.enter_stage(id);
         match self.next_arrival() {
-            Some(t) => self.calendar.schedule(t, Event::Arrival),
+            Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
             None => {
                 if matches!(m.scenario.horizon, Horizon::Continuous { .. }) {
                     self.rec.close_window(now);

@@ -187,3 +187,10 @@ fn usage_errors_exit_2() {
     let out = hallsim(&["run"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn scenario_reference_in_docs_is_current() {
+    let out = hallsim(&["schema"]);
+    let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario.md")).unwrap();
+    assert!(out.stdout == docs.as_bytes(), "docs/scenario.md is stale: run `hallsim schema > docs/scenario.md`");
+}
