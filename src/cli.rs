@@ -127,7 +127,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 }
                 if !quiet {
                     let title = format!(
-                        "{} — {} replications, seed {}, {:.2} s on {} threads, {:.1} M events/s",
+                        "{} — {} replications, seed {}, {:.3} s on {} threads, {:.1} M events/s",
                         s.scenario.name,
                         reps,
                         seed,

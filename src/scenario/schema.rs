@@ -179,7 +179,7 @@ pub const KEYS: &[Key] = &[
         "",
         "true",
         "",
-        "Whether the person must be present during the stage (false for back-office approval while the person waits).",
+        "Whether the person must be present at a window during the stage (false for back-office approval while the person waits in the hall). Recorded with the scenario; it does not change the queueing.",
     ),
     key(
         "[[pool]].name",

@@ -269,6 +269,9 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
     push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| {
         r.queue.hourly[i] / (60.0 * days)
     });
+    push("queue_max".into(), "people", "people waiting for any stage, most at once in the hour".into(), &|i| {
+        f64::from(r.queue.hourly_max[i])
+    });
     for (j, st) in s.stages.iter().enumerate() {
         push(
             format!("stage.{}.queue_mean", st.name),

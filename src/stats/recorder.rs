@@ -74,6 +74,8 @@ pub struct TimeWeighted {
     pub staffed_area: f64,
     /// Level × minutes per hour of day (see [`Breakdown`]).
     pub hourly: [f64; HOURS],
+    /// Highest level per hour of day (with [`Breakdown::Hourly`]).
+    pub hourly_max: [u32; HOURS],
     /// Highest level seen inside the window.
     pub max: u32,
 }
@@ -88,6 +90,7 @@ impl TimeWeighted {
             area: 0.0,
             staffed_area: 0.0,
             hourly: [0.0; HOURS],
+            hourly_max: [0; HOURS],
             max: 0,
         }
     }
@@ -111,7 +114,15 @@ impl TimeWeighted {
     fn break_down(&mut self, a: f64, b: f64, w: f64) {
         match self.breakdown {
             Breakdown::None => {}
-            Breakdown::Hourly => spread_over_hours(&mut self.hourly, a, b, w),
+            Breakdown::Hourly => {
+                spread_over_hours(&mut self.hourly, a, b, w);
+                let mut t = a;
+                while t < b {
+                    let h = hour_of(t);
+                    self.hourly_max[h] = self.hourly_max[h].max(self.level);
+                    t = ((t / 60.0).floor() + 1.0) * 60.0;
+                }
+            }
             Breakdown::Staffed { opens, until } => {
                 let mut day = (a / 1440.0).floor();
                 loop {
@@ -137,6 +148,10 @@ impl TimeWeighted {
         self.level = self.level.wrapping_add_signed(delta);
         if t >= self.window.0 && t <= self.window.1 {
             self.max = self.max.max(self.level);
+            if matches!(self.breakdown, Breakdown::Hourly) {
+                let h = &mut self.hourly_max[hour_of(t)];
+                *h = (*h).max(self.level);
+            }
         }
     }
 
@@ -371,6 +386,7 @@ mod tests {
         assert!((q.hourly[1] - (2.0 * 30.0 + 30.0)).abs() < 1e-9);
         assert!((q.hourly[3] - 20.0).abs() < 1e-9);
         assert_eq!(q.max, 1, "the level of 2 was reached before the window opened");
+        assert_eq!(q.hourly_max[..4], [2, 2, 1, 1]);
     }
 
     #[test]
