@@ -1,8 +1,8 @@
 //! The future-event list: a binary heap keyed on (time, insertion sequence).
 //!
 //! Events at the same instant come out in the order they were scheduled, so a
-//! run never depends on how the heap breaks ties. Times are finite minutes
-//! >= 0 (every duration comes from a checked [`Dist`]), which lets the key
+//! run never depends on how the heap breaks ties. Times are finite and not
+//! negative (every duration comes from a checked [`Dist`]), which lets the key
 //! compare the bit patterns of the times as integers.
 //!
 //! One event kind recurs with exactly one instance pending at a time (the next
