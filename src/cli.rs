@@ -11,7 +11,9 @@ use clap::{Parser, Subcommand};
 use crate::engine::Model;
 use crate::error::Error;
 use crate::experiment::run_replications;
-use crate::report::{files, table, write};
+use crate::report::charts::{ChartData, render_all};
+use crate::report::labels::Lang;
+use crate::report::{files, html, table, write};
 use crate::scenario::{self, LoadedScenario};
 
 #[derive(Parser, Debug)]
@@ -40,6 +42,12 @@ pub enum Command {
         /// Output folder; each scenario writes to DIR/<scenario name>/.
         #[arg(short, long, default_value = "outputs")]
         out: PathBuf,
+        /// Language of charts and report.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+        /// Write only the tables: no charts, no report.
+        #[arg(long)]
+        no_charts: bool,
         /// Print nothing but errors.
         #[arg(short, long)]
         quiet: bool,
@@ -66,6 +74,47 @@ fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, Error> {
     if bad.is_empty() { Ok(ok) } else { Err(Error::Scenarios(bad)) }
 }
 
+/// Writes the charts and the report; every failure is a warning on stderr,
+/// never an error, since the tables are already on disk. Returns what was written.
+fn write_charts(
+    s: &LoadedScenario,
+    result: &crate::experiment::RunResult,
+    lang: Lang,
+    target: &std::path::Path,
+) -> Vec<String> {
+    let labels = lang.labels();
+    let data = ChartData::new(&s.scenario, result, &files::reported_hours(s, result));
+    let mut charts = Vec::new();
+    let mut drawn = 0;
+    let mut written = Vec::new();
+    for outcome in render_all(&data, labels) {
+        match outcome {
+            Ok(c) => {
+                let mut ok = true;
+                for (ext, bytes) in [("svg", c.svg.as_bytes()), ("png", c.png.as_slice())] {
+                    let path = target.join("charts").join(format!("{}.{ext}", c.name));
+                    if let Err(e) = write::write_atomic(&path, bytes) {
+                        eprintln!("warning: chart {} not written: {e}", c.name);
+                        ok = false;
+                    }
+                }
+                drawn += usize::from(ok);
+                charts.push(c);
+            }
+            Err(e) => eprintln!("warning: chart {} failed: {}; the tables are complete", e.name, e.message),
+        }
+    }
+    if drawn > 0 {
+        written.push(format!("{drawn} charts in charts/ (SVG and PNG)"));
+    }
+    let page = html::report_html(s, result, &charts, labels);
+    match write::write_atomic(&target.join("report.html"), page.as_bytes()) {
+        Ok(()) => written.push("report.html".into()),
+        Err(e) => eprintln!("warning: report not written: {e}"),
+    }
+    written
+}
+
 pub fn run(cli: Cli) -> Result<(), Error> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -88,7 +137,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let _ = out.write_all(scenario::schema::markdown().as_bytes());
             Ok(())
         }
-        Command::Run { files, replications, seed, threads, out: dir, quiet } => {
+        Command::Run { files, replications, seed, threads, out: dir, lang, no_charts, quiet } => {
             let loaded = load_all(&files)?;
             let mut names = std::collections::BTreeSet::new();
             for s in &loaded {
@@ -123,7 +172,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 let mut written = Vec::new();
                 for (name, bytes) in files::all(&s, &result) {
                     write::write_atomic(&target.join(name), &bytes)?;
-                    written.push(name);
+                    written.push(name.to_string());
+                }
+                if !no_charts {
+                    written.extend(write_charts(&s, &result, lang, &target));
                 }
                 if !quiet {
                     let title = format!(
@@ -136,7 +188,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                         result.events as f64 / elapsed / 1e6
                     );
                     let _ = write!(out, "{}", table::render(&title, &result));
-                    let _ = writeln!(out, "  wrote {}/{{{}}}\n", target.display(), written.join(", "));
+                    let _ = writeln!(out, "  wrote {}/: {}\n", target.display(), written.join(", "));
                 }
             }
             Ok(())

@@ -1,6 +1,9 @@
 //! Reports: tables for the terminal and files for analysts. Exporters return
 //! bytes; only [`write`] touches the disk.
 
+pub mod charts;
 pub mod files;
+pub mod html;
+pub mod labels;
 pub mod table;
 pub mod write;

@@ -4,5 +4,6 @@ mod cli;
 mod common;
 mod determinism;
 mod deterministic;
+mod report;
 mod robustness;
 mod theory;

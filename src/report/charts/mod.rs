@@ -1,0 +1,272 @@
+//! Charts, a separate and best-effort layer over a run's results.
+//!
+//! [`ChartData`] gathers what the charts show from the statistics (no
+//! drawing); each chart lives in its own file with one `draw` function that
+//! any plotters backend can run, so one code path writes both the SVG and the
+//! PNG. Size, palette and font are the constants below. Text uses the font
+//! shipped in `assets/fonts` (registered for PNG, embedded in every SVG), so a
+//! chart looks the same on any machine. A chart that fails is reported and
+//! skipped; it never affects the tables.
+
+mod completion;
+mod overtime;
+mod queue;
+mod stages;
+mod utilization;
+mod within_target;
+
+use std::error::Error;
+use std::sync::Once;
+
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use super::labels::Labels;
+use crate::experiment::RunResult;
+use crate::scenario::Scenario;
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::within_target_key;
+
+/// Chart size, pixels.
+pub const SIZE: (u32, u32) = (960, 540);
+/// Font family name used by every chart.
+pub const FONT: &str = "hallsim-sans";
+/// The shipped font (a subset of Noto Sans CJK SC, SIL Open Font License).
+pub static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/hallsim-sans.otf");
+const TITLE_SIZE: u32 = 26;
+const LABEL_SIZE: u32 = 16;
+const AXIS_SIZE: u32 = 18;
+
+/// Palette: blue, orange, green, red, grey.
+pub const INK_BLUE: RGBColor = RGBColor(31, 103, 170);
+pub const INK_ORANGE: RGBColor = RGBColor(222, 118, 28);
+pub const INK_GREEN: RGBColor = RGBColor(46, 140, 72);
+pub const INK_RED: RGBColor = RGBColor(196, 48, 43);
+pub const INK_GREY: RGBColor = RGBColor(120, 120, 120);
+
+type ChartResult = Result<(), Box<dyn Error>>;
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The font is compiled in; a failure here is caught by the tests.
+        let _ = plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES);
+    });
+}
+
+fn font(size: u32) -> TextStyle<'static> {
+    (FONT, size).into_font().into()
+}
+
+/// A text style centred on its position.
+fn centred(size: u32) -> TextStyle<'static> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    font(size).pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// What the charts show, taken from a run's statistics.
+#[derive(Clone, Debug)]
+pub struct ChartData {
+    pub target_minutes: f64,
+    /// Cumulative share of people by minutes after the ticket.
+    pub wait_cdf: Vec<(f64, f64)>,
+    pub completion_cdf: Vec<(f64, f64)>,
+    /// Per hour of day: the completion-target rate.
+    pub within_by_hour: Vec<(usize, Estimate)>,
+    /// Per hour of day: people waiting.
+    pub queue_by_hour: Vec<(usize, Estimate)>,
+    /// Per pool: name and per hour utilization.
+    pub utilization: Vec<(String, Vec<(usize, f64)>)>,
+    /// Per stage: name, budget (minutes), share within budget, mean time (minutes).
+    pub stages: Vec<(String, f64, Estimate, Estimate)>,
+    /// Per pool: name and overtime (staff-minutes a day).
+    pub overtime: Vec<(String, Estimate)>,
+    /// Minutes the hall stays open after staff's end, per day.
+    pub overrun: Option<Estimate>,
+}
+
+fn cdf(h: &crate::stats::histogram::LogHistogram, until: f64) -> Vec<(f64, f64)> {
+    (0..=(until as usize)).map(|m| (m as f64, h.share_at_most(m as f64))).filter(|p| p.1.is_finite()).collect()
+}
+
+fn hourly(r: &RunResult, key: &str, hours: &[usize]) -> Vec<(usize, Estimate)> {
+    match r.hourly_defs.iter().position(|d| d.key == key) {
+        Some(i) => hours.iter().map(|&h| (h, r.hourly[i][h])).filter(|(_, e)| e.mean.is_finite()).collect(),
+        None => Vec::new(),
+    }
+}
+
+impl ChartData {
+    pub fn new(s: &Scenario, r: &RunResult, hours: &[usize]) -> Self {
+        let est = |key: &str| r.estimate(key).copied();
+        let span = (s.completion_target * 2.0).max(r.pooled_time_in_system.quantile(0.99).ceil()).min(480.0);
+        ChartData {
+            target_minutes: s.completion_target,
+            wait_cdf: cdf(&r.pooled_wait, span),
+            completion_cdf: cdf(&r.pooled_time_in_system, span),
+            within_by_hour: hourly(r, &within_target_key(s.completion_target), hours),
+            queue_by_hour: hourly(r, "queue_mean", hours),
+            utilization: s
+                .pools
+                .iter()
+                .map(|p| {
+                    let series = hourly(r, &format!("pool.{}.utilization", p.name), hours);
+                    (p.name.clone(), series.into_iter().map(|(h, e)| (h, e.mean)).collect())
+                })
+                .collect(),
+            stages: s
+                .stages
+                .iter()
+                .filter_map(|st| {
+                    let within = est(&format!("stage.{}.within_budget", st.name))?;
+                    let time = est(&format!("stage.{}.time_mean", st.name))?;
+                    within.mean.is_finite().then(|| (st.name.clone(), st.budget, within, time))
+                })
+                .collect(),
+            overtime: s
+                .pools
+                .iter()
+                .filter_map(|p| est(&format!("pool.{}.overtime", p.name)).map(|e| (p.name.clone(), e)))
+                .collect(),
+            overrun: est("overrun"),
+        }
+    }
+}
+
+/// One chart, in both formats.
+pub struct Chart {
+    /// File stem, such as `within_target_by_hour`.
+    pub name: &'static str,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// A chart that could not be drawn.
+#[derive(Debug)]
+pub struct ChartError {
+    pub name: &'static str,
+    pub message: String,
+}
+
+macro_rules! render {
+    ($name:literal, $module:ident, $data:expr, $labels:expr) => {
+        (|| -> Result<Chart, Box<dyn Error>> {
+            register_font();
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+                root.fill(&WHITE)?;
+                $module::draw(&root, $data, $labels)?;
+                root.present()?;
+            }
+            let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
+            {
+                let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
+                root.fill(&WHITE)?;
+                $module::draw(&root, $data, $labels)?;
+                root.present()?;
+            }
+            Ok(Chart { name: $name, svg: embed_font(&svg), png: encode_png(&rgb)? })
+        })()
+        .map_err(|e| ChartError { name: $name, message: e.to_string() })
+    };
+}
+
+/// Every chart that has data, in report order.
+pub fn render_all(d: &ChartData, l: &Labels) -> Vec<Result<Chart, ChartError>> {
+    let mut out = vec![render!("completion_times", completion, d, l)];
+    if !d.within_by_hour.is_empty() {
+        out.push(render!("within_target_by_hour", within_target, d, l));
+    }
+    if !d.queue_by_hour.is_empty() {
+        out.push(render!("queue_by_hour", queue, d, l));
+    }
+    if d.utilization.iter().any(|(_, s)| !s.is_empty()) {
+        out.push(render!("utilization_by_hour", utilization, d, l));
+    }
+    if !d.stages.is_empty() {
+        out.push(render!("stage_budgets", stages, d, l));
+    }
+    if !d.overtime.is_empty() {
+        out.push(render!("overtime", overtime, d, l));
+    }
+    out
+}
+
+fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, Box<dyn Error>> {
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, SIZE.0, SIZE.1);
+        enc.set_color(png::ColorType::Rgb);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut w = enc.write_header()?;
+        w.write_image_data(rgb)?;
+    }
+    Ok(out)
+}
+
+/// Makes the SVG scale with its container and carry its own font.
+fn embed_font(svg: &str) -> String {
+    let face = format!(
+        "<defs><style>@font-face{{font-family:\"{FONT}\";src:url(data:font/otf;base64,{})}}</style></defs>",
+        base64(FONT_BYTES)
+    );
+    let (w, h) = SIZE;
+    let open = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\"");
+    match svg.find('>') {
+        Some(end) if svg.starts_with("<svg") => {
+            let head = svg[..end].replacen(&format!("<svg width=\"{w}\" height=\"{h}\""), &open, 1);
+            format!("{head}>{face}{}", &svg[end + 1..])
+        }
+        _ => svg.to_string(),
+    }
+}
+
+/// Standard base64 with padding.
+pub fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for c in bytes.chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Formats an hour of day as "09:00".
+fn hour_label(h: f64) -> String {
+    format!("{:02}:00", h.round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_of_known_strings() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn shipped_font_covers_every_label() {
+        use ab_glyph::{Font, FontRef};
+        let font = FontRef::try_from_slice(FONT_BYTES).expect("the shipped font parses");
+        for labels in [&super::super::labels::EN, &super::super::labels::ZH] {
+            let text = format!("{labels:?}");
+            for c in text.chars().filter(|c| !c.is_control()) {
+                assert_ne!(font.glyph_id(c).0, 0, "the font lacks {c:?}; run assets/fonts/subset.sh");
+            }
+        }
+    }
+}

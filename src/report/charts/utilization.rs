@@ -1,0 +1,69 @@
+//! Utilization of each pool by hour of day as a heatmap: one row per pool,
+//! one cell per hour, darker when busier, with the percentage in the cell.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::*;
+
+/// White through blue to dark red as utilization goes from 0 to 1 and beyond.
+fn shade(u: f64) -> RGBColor {
+    let u = u.clamp(0.0, 1.0);
+    let lerp = |a: u8, b: u8, t: f64| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+    if u < 0.85 {
+        let t = u / 0.85;
+        RGBColor(lerp(247, INK_BLUE.0, t), lerp(251, INK_BLUE.1, t), lerp(255, INK_BLUE.2, t))
+    } else {
+        let t = (u - 0.85) / 0.15;
+        RGBColor(lerp(INK_BLUE.0, INK_RED.0, t), lerp(INK_BLUE.1, INK_RED.1, t), lerp(INK_BLUE.2, INK_RED.2, t))
+    }
+}
+
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &ChartData, l: &Labels) -> ChartResult
+where
+    DB::ErrorType: 'static,
+{
+    let hours: Vec<usize> = d.utilization.iter().flat_map(|(_, s)| s.iter().map(|p| p.0)).collect();
+    let h0 = hours.iter().copied().min().unwrap_or(8) as f64;
+    let h1 = hours.iter().copied().max().unwrap_or(17) as f64 + 1.0;
+    let rows = d.utilization.len();
+    let names: Vec<String> = d.utilization.iter().map(|(n, _)| n.clone()).collect();
+    let mut chart = ChartBuilder::on(root)
+        .caption(l.utilization_title, font(TITLE_SIZE))
+        .margin(16)
+        .x_label_area_size(50)
+        .y_label_area_size(170)
+        .build_cartesian_2d(h0..h1, 0.0..rows as f64)?;
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(l.hour_of_day)
+        .x_labels((h1 - h0) as usize + 1)
+        .y_labels(rows * 2 + 1)
+        .x_label_formatter(&|h| hour_label(*h))
+        .y_label_formatter(&|y| {
+            let i = (rows as f64 - y - 0.5).round();
+            if (y.fract() - 0.5).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .label_style(font(LABEL_SIZE))
+        .axis_desc_style(font(AXIS_SIZE))
+        .draw()?;
+    for (row, (_, series)) in d.utilization.iter().enumerate() {
+        let y = (rows - 1 - row) as f64;
+        for &(h, u) in series {
+            let x = h as f64;
+            chart.draw_series(std::iter::once(Rectangle::new([(x, y), (x + 1.0, y + 1.0)], shade(u).filled())))?;
+            let ink = if u > 0.5 { WHITE } else { BLACK };
+            chart.draw_series(std::iter::once(Text::new(
+                format!("{:.0}%", u * 100.0),
+                (x + 0.5, y + 0.5),
+                centred(LABEL_SIZE).color(&ink),
+            )))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! `report.html`: one self-contained page per run (charts inline, font
+//! embedded, no script, no network) with the key figures, the charts and the
+//! scenario's parameters, laid out for a laptop or a phone.
+
+use super::charts::{Chart, FONT, FONT_BYTES, base64};
+use super::labels::Labels;
+use crate::experiment::RunResult;
+use crate::scenario::LoadedScenario;
+use crate::scenario::model::{ArrivalProcess, Horizon, clock};
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::within_target_key;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn card(value: &str, pm: &str, label: &str) -> String {
+    format!(
+        "<div class=\"card\"><div class=\"v\">{value}<span class=\"pm\">{pm}</span></div><div class=\"k\">{}</div></div>",
+        esc(label)
+    )
+}
+
+fn pct(e: &Estimate) -> (String, String) {
+    let hw = if e.half_width.is_finite() { format!(" ± {:.1}", e.half_width * 100.0) } else { String::new() };
+    (format!("{:.1}%", e.mean * 100.0), hw)
+}
+
+fn mins(e: &Estimate, unit: &str) -> (String, String) {
+    let hw = if e.half_width.is_finite() { format!(" ± {:.1}", e.half_width) } else { String::new() };
+    (format!("{:.1} {unit}", e.mean), hw)
+}
+
+/// Overtime summed over pools, estimated from per-replication sums.
+fn total_overtime(r: &RunResult) -> Option<Estimate> {
+    let cols: Vec<usize> =
+        r.kpi_defs.iter().enumerate().filter(|(_, d)| d.key.ends_with(".overtime")).map(|(i, _)| i).collect();
+    (!cols.is_empty()).then(|| Estimate::from_values(r.values.iter().map(|v| cols.iter().map(|&i| v[i]).sum())))
+}
+
+/// Removes the per-chart font (the page embeds it once).
+fn inline_svg(svg: &str) -> &str {
+    match (svg.find("<defs><style>@font-face"), svg.find("</style></defs>")) {
+        (Some(_), Some(end)) => &svg[end + "</style></defs>".len()..],
+        _ => svg,
+    }
+}
+
+pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labels) -> String {
+    let sc = &s.scenario;
+    let mut cards = String::new();
+    if let Some(e) = r.estimate(&within_target_key(sc.completion_target)) {
+        let (v, pm) = pct(e);
+        cards += &card(&v, &pm, &format!("{} ({:.0} {})", l.within_target_card, sc.completion_target, l.minutes));
+    }
+    for (key, label) in [("wait_mean", l.wait_mean_card), ("wait_p90", l.wait_p90_card)] {
+        if let Some(e) = r.estimate(key) {
+            let (v, pm) = mins(e, l.minutes);
+            cards += &card(&v, &pm, label);
+        }
+    }
+    if let Some(e) = r.estimate("one_trip") {
+        let (v, pm) = pct(e);
+        cards += &card(&v, &pm, l.one_trip_card);
+    }
+    if let Some(e) = total_overtime(r) {
+        let (v, pm) = mins(&e, "");
+        cards += &card(v.trim(), &pm, l.overtime_card);
+    }
+
+    let mut figures = String::new();
+    for c in charts {
+        // The SVG's opening tag already carries a viewBox; the page's CSS scales it.
+        let svg = &c.svg;
+        let body = match svg.find('>') {
+            Some(i) => format!("{}>{}", &svg[..i], inline_svg(&svg[i + 1..])),
+            None => svg.clone(),
+        };
+        figures += &format!("<figure id=\"{}\">{body}</figure>\n", c.name);
+    }
+
+    let mut params = String::new();
+    if let Horizon::Days { days, hours } = sc.horizon {
+        params += &format!(
+            "<p>{}: {}–{} · {} {} · {} {}</p>",
+            l.hall_hours,
+            clock(hours.opens),
+            clock(hours.last_ticket),
+            l.staff_until,
+            clock(hours.staff_until),
+            days,
+            l.days
+        );
+    }
+    if let ArrivalProcess::Poisson { segments } = &sc.arrivals.process {
+        if sc.hours().is_some() {
+            let per_day: f64 = segments.iter().map(|g| g.rate * (g.end - g.start)).sum();
+            params += &format!("<p>{}: {:.0}</p>", l.arrivals_per_day, per_day);
+        }
+    }
+    params += &format!("<table><tr><th>{}</th><th>{}</th></tr>", l.stage, l.budget);
+    for st in &sc.stages {
+        params += &format!("<tr><td>{}</td><td>{:.0} {}</td></tr>", esc(&st.name), st.budget, l.minutes);
+    }
+    params += &format!("</table><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>", l.pool, l.count, l.serves);
+    for p in &sc.pools {
+        let serves: Vec<&str> = p.stages.iter().map(|&i| sc.stages[i].name.as_str()).collect();
+        params +=
+            &format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&p.name), p.count, esc(&serves.join(", ")));
+    }
+    params += &format!(
+        "</table><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        l.case_type, l.share, l.route, l.counts_toward_target
+    );
+    for t in &sc.case_types {
+        let route: Vec<String> =
+            t.route.iter().map(|st| format!("{} {:.1}", sc.stages[st.stage].name, st.service.mean())).collect();
+        params += &format!(
+            "<tr><td>{}</td><td>{:.0}%</td><td>{}</td><td>{}</td></tr>",
+            esc(&t.name),
+            t.share * 100.0,
+            esc(&route.join(" → ")),
+            if t.counts_toward_target { l.yes } else { l.no }
+        );
+    }
+    params += "</table>";
+
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {name}</title>
+<style>
+@font-face {{ font-family: "{FONT}"; src: url(data:font/otf;base64,{font}); }}
+body {{ font-family: "{FONT}", sans-serif; margin: 0 auto; max-width: 1100px; padding: 16px; color: #222; background: #fafafa; }}
+h1 {{ font-size: 1.6em; margin: 0.2em 0; }}
+h2 {{ font-size: 1.2em; margin: 1.2em 0 0.4em; }}
+.meta {{ color: #666; font-size: 0.9em; }}
+.cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }}
+.card {{ background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 12px; }}
+.card .v {{ font-size: 1.7em; font-weight: bold; color: #1f67aa; }}
+.card .pm {{ font-size: 0.55em; color: #666; font-weight: normal; }}
+.card .k {{ color: #444; }}
+figure {{ margin: 12px 0; background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 4px; }}
+figure svg {{ width: 100%; height: auto; display: block; }}
+table {{ border-collapse: collapse; margin: 8px 0; background: #fff; width: 100%; }}
+th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
+</style>
+</head>
+<body>
+<h1>{title}: {name}</h1>
+<p>{description}</p>
+<p class="meta">{replications_label} {reps} · {seed_label} {seed} · {hash} · hallsim {version}</p>
+<h2>{key_figures}</h2>
+<div class="cards">{cards}</div>
+<p class="meta">{note}</p>
+<h2>{charts_label}</h2>
+{figures}<h2>{parameters}</h2>
+{params}
+</body>
+</html>
+"#,
+        lang = if l.lang == "zh" { "zh-CN" } else { "en" },
+        title = l.report_title,
+        name = esc(&sc.name),
+        font = base64(FONT_BYTES),
+        description = esc(&sc.description),
+        replications_label = l.replications,
+        reps = r.replications,
+        seed_label = l.seed,
+        seed = r.seed,
+        hash = s.content_hash,
+        version = env!("CARGO_PKG_VERSION"),
+        key_figures = l.key_figures,
+        note = l.interval_note,
+        charts_label = l.charts,
+        parameters = l.parameters,
+    )
+}
