@@ -1,19 +1,19 @@
-//! The command line: `hallsim run`, `hallsim check`, `hallsim schema`.
+//! The command line: `hallsim run`, `compare`, `check`, `schema`.
 //! Parses arguments, loads every scenario before any simulation starts, and
 //! hands the work to the library; all printing happens here.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::engine::Model;
 use crate::error::Error;
-use crate::experiment::run_replications;
+use crate::experiment::{RunResult, compare, run_replications};
 use crate::report::charts::{ChartData, render_all};
 use crate::report::labels::Lang;
-use crate::report::{files, html, table, write};
+use crate::report::{comparison, files, html, table, write};
 use crate::scenario::{self, LoadedScenario};
 
 #[derive(Parser, Debug)]
@@ -23,34 +23,52 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Options shared by the commands that simulate.
+#[derive(Args, Debug, Clone)]
+pub struct RunOptions {
+    /// Replications per scenario [default: the (first) file's `simulation.replications`].
+    #[arg(short, long)]
+    pub replications: Option<u32>,
+    /// Master seed [default: the (first) file's `simulation.seed`].
+    #[arg(short, long)]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores].
+    #[arg(short = 'j', long)]
+    pub threads: Option<usize>,
+    /// Output folder.
+    #[arg(short, long, default_value = "outputs")]
+    pub out: PathBuf,
+    /// Language of charts and report.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Write only the tables: no charts, no report.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run scenarios and write their KPIs with 95% confidence intervals.
+    /// Run scenarios and write their KPIs with 95% confidence intervals to OUT/<name>/.
     Run {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Replications per scenario [default: the file's `simulation.replications`].
-        #[arg(short, long)]
-        replications: Option<u32>,
-        /// Master seed [default: the file's `simulation.seed`].
-        #[arg(short, long)]
-        seed: Option<u64>,
-        /// Worker threads [default: all cores].
-        #[arg(short = 'j', long)]
-        threads: Option<usize>,
-        /// Output folder; each scenario writes to DIR/<scenario name>/.
-        #[arg(short, long, default_value = "outputs")]
-        out: PathBuf,
-        /// Language of charts and report.
-        #[arg(long, value_enum, default_value_t = Lang::En)]
-        lang: Lang,
-        /// Write only the tables: no charts, no report.
-        #[arg(long)]
-        no_charts: bool,
-        /// Print nothing but errors.
-        #[arg(short, long)]
-        quiet: bool,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Run scenarios with the same people (common random numbers) and compare each with the first.
+    Compare {
+        /// Scenario files; the first is the baseline.
+        #[arg(required = true, num_args = 2..)]
+        files: Vec<PathBuf>,
+        /// Name of the comparison: its outputs go to OUT/<name>/.
+        #[arg(long, default_value = "comparison")]
+        name: String,
+        #[command(flatten)]
+        options: RunOptions,
     },
     /// Check scenario files and report every problem at once.
     Check {
@@ -74,14 +92,64 @@ fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, Error> {
     if bad.is_empty() { Ok(ok) } else { Err(Error::Scenarios(bad)) }
 }
 
+fn unique_names(loaded: &[LoadedScenario], dir: &Path) -> Result<(), Error> {
+    let mut names = std::collections::BTreeSet::new();
+    for s in loaded {
+        if !names.insert(s.scenario.name.clone()) {
+            return Err(Error::Usage(format!(
+                "two scenarios are named {:?}; their outputs would collide in {}: give each file a distinct `name`",
+                s.scenario.name,
+                dir.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn thread_pool(o: &RunOptions) -> Result<rayon::ThreadPool, Error> {
+    if o.replications == Some(0) {
+        return Err(Error::Usage("--replications must be at least 1".into()));
+    }
+    let mut builder = rayon::ThreadPoolBuilder::new();
+    if let Some(n) = o.threads {
+        if n == 0 {
+            return Err(Error::Usage("--threads must be at least 1".into()));
+        }
+        builder = builder.num_threads(n);
+    }
+    builder.build().map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
+}
+
+/// A finished run of one scenario, with its wall time.
+struct Finished {
+    result: RunResult,
+    seconds: f64,
+}
+
+fn simulate(pool: &rayon::ThreadPool, s: &LoadedScenario, seed: u64, reps: u32) -> Finished {
+    let started = Instant::now();
+    let model = Model::new(s.scenario.clone());
+    let result = pool.install(|| run_replications(&model, seed, reps));
+    Finished { result, seconds: started.elapsed().as_secs_f64() }
+}
+
+/// Writes the tables of a run, then its charts and report.
+fn write_run(s: &LoadedScenario, result: &RunResult, o: &RunOptions) -> Result<Vec<String>, Error> {
+    let target = o.out.join(&s.scenario.name);
+    let mut written = Vec::new();
+    for (name, bytes) in files::all(s, result) {
+        write::write_atomic(&target.join(name), &bytes)?;
+        written.push(name.to_string());
+    }
+    if !o.no_charts {
+        written.extend(write_charts(s, result, o.lang, &target));
+    }
+    Ok(written)
+}
+
 /// Writes the charts and the report; every failure is a warning on stderr,
 /// never an error, since the tables are already on disk. Returns what was written.
-fn write_charts(
-    s: &LoadedScenario,
-    result: &crate::experiment::RunResult,
-    lang: Lang,
-    target: &std::path::Path,
-) -> Vec<String> {
+fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Path) -> Vec<String> {
     let labels = lang.labels();
     let data = ChartData::new(&s.scenario, result, &files::reported_hours(s, result));
     let mut charts = Vec::new();
@@ -122,13 +190,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Check { files } => {
             let loaded = load_all(&files)?;
             for s in loaded {
+                let sc = &s.scenario;
                 let _ = writeln!(
                     out,
                     "{}: ok ({} stages, {} pools, {} case types)",
                     s.file,
-                    s.scenario.stages.len(),
-                    s.scenario.pools.len(),
-                    s.scenario.case_types.len()
+                    sc.stages.len(),
+                    sc.pools.len(),
+                    sc.case_types.len()
                 );
             }
             Ok(())
@@ -137,59 +206,68 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let _ = out.write_all(scenario::schema::markdown().as_bytes());
             Ok(())
         }
-        Command::Run { files, replications, seed, threads, out: dir, lang, no_charts, quiet } => {
+        Command::Run { files, options: o } => {
             let loaded = load_all(&files)?;
-            let mut names = std::collections::BTreeSet::new();
-            for s in &loaded {
-                if !names.insert(s.scenario.name.clone()) {
-                    return Err(Error::Usage(format!(
-                        "two scenarios are named {:?}; their outputs would collide in {}: give each file a distinct `name`",
-                        s.scenario.name,
-                        dir.display()
-                    )));
-                }
-            }
-            if replications == Some(0) {
-                return Err(Error::Usage("--replications must be at least 1".into()));
-            }
-            write::check_writable(&dir)?;
-            let mut builder = rayon::ThreadPoolBuilder::new();
-            if let Some(n) = threads {
-                if n == 0 {
-                    return Err(Error::Usage("--threads must be at least 1".into()));
-                }
-                builder = builder.num_threads(n);
-            }
-            let pool = builder.build().map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))?;
+            unique_names(&loaded, &o.out)?;
+            let pool = thread_pool(&o)?;
+            write::check_writable(&o.out)?;
             for s in loaded {
-                let reps = replications.unwrap_or(s.scenario.replications);
-                let seed = seed.unwrap_or(s.scenario.seed);
-                let started = Instant::now();
-                let model = Model::new(s.scenario.clone());
-                let result = pool.install(|| run_replications(&model, seed, reps));
-                let elapsed = started.elapsed().as_secs_f64();
-                let target = dir.join(&s.scenario.name);
-                let mut written = Vec::new();
-                for (name, bytes) in files::all(&s, &result) {
-                    write::write_atomic(&target.join(name), &bytes)?;
-                    written.push(name.to_string());
-                }
-                if !no_charts {
-                    written.extend(write_charts(&s, &result, lang, &target));
-                }
-                if !quiet {
+                let reps = o.replications.unwrap_or(s.scenario.replications);
+                let seed = o.seed.unwrap_or(s.scenario.seed);
+                let f = simulate(&pool, &s, seed, reps);
+                let written = write_run(&s, &f.result, &o)?;
+                if !o.quiet {
                     let title = format!(
                         "{} — {} replications, seed {}, {:.3} s on {} threads, {:.1} M events/s",
                         s.scenario.name,
                         reps,
                         seed,
-                        elapsed,
+                        f.seconds,
                         pool.current_num_threads(),
-                        result.events as f64 / elapsed / 1e6
+                        f.result.events as f64 / f.seconds / 1e6
                     );
-                    let _ = write!(out, "{}", table::render(&title, &result));
-                    let _ = writeln!(out, "  wrote {}/: {}\n", target.display(), written.join(", "));
+                    let _ = write!(out, "{}", table::render(&title, &f.result));
+                    let _ =
+                        writeln!(out, "  wrote {}/: {}\n", o.out.join(&s.scenario.name).display(), written.join(", "));
                 }
+            }
+            Ok(())
+        }
+        Command::Compare { files, name, options: o } => {
+            let loaded = load_all(&files)?;
+            unique_names(&loaded, &o.out)?;
+            let pool = thread_pool(&o)?;
+            let target = o.out.join(&name);
+            write::check_writable(&target)?;
+            let reps = o.replications.unwrap_or(loaded[0].scenario.replications);
+            let seed = o.seed.unwrap_or(loaded[0].scenario.seed);
+            let runs: Vec<Finished> = loaded.iter().map(|s| simulate(&pool, s, seed, reps)).collect();
+            let named: Vec<(String, &RunResult)> =
+                loaded.iter().zip(&runs).map(|(s, f)| (s.scenario.name.clone(), &f.result)).collect();
+            let c = compare::compare(&named);
+            let members: Vec<comparison::Member> = loaded
+                .iter()
+                .map(|s| comparison::Member {
+                    name: s.scenario.name.clone(),
+                    file: s.file.clone(),
+                    content_hash: s.content_hash.clone(),
+                })
+                .collect();
+            write::write_atomic(&target.join("comparison.csv"), &comparison::csv(&c, &members, seed, reps))?;
+            write::write_atomic(&target.join("comparison.json"), &comparison::json(&c, &members, seed, reps))?;
+            if !o.quiet {
+                let seconds: f64 = runs.iter().map(|f| f.seconds).sum();
+                let _ = writeln!(
+                    out,
+                    "{} scenarios, the same {} replications each (seed {}), {:.2} s; paired differences from {}:",
+                    loaded.len(),
+                    reps,
+                    seed,
+                    seconds,
+                    loaded[0].scenario.name
+                );
+                let _ = write!(out, "{}", comparison::table(&c));
+                let _ = writeln!(out, "  wrote {}/: comparison.csv, comparison.json", target.display());
             }
             Ok(())
         }

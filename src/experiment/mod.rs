@@ -1,6 +1,7 @@
 //! Experiments built from replications: running a scenario's replications in
 //! parallel and estimating its KPIs.
 
+pub mod compare;
 pub mod replicate;
 
 pub use replicate::{RunResult, run_replications};

@@ -2,6 +2,7 @@
 //! bytes; only [`write`] touches the disk.
 
 pub mod charts;
+pub mod comparison;
 pub mod files;
 pub mod html;
 pub mod labels;

@@ -7,6 +7,7 @@
 //! model. All problems come back together in one [`ScenarioError`].
 
 pub mod diagnostic;
+pub mod edit;
 pub mod model;
 pub mod raw;
 pub mod schema;

@@ -1,0 +1,54 @@
+//! Comparisons with common random numbers.
+
+use hallsim::experiment::compare::compare;
+use hallsim::experiment::run_replications;
+
+use crate::cli::{hallsim, temp_dir};
+use crate::common::model;
+
+fn municipal() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml")).unwrap()
+}
+
+#[test]
+fn pairing_narrows_the_interval_of_a_difference() {
+    // Two nearby halls: 34 and 35 accept windows, the same seed, so the same people.
+    let base = municipal();
+    let more = base.replace("count = 34 ", "count = 35 ");
+    let a = run_replications(&model(&base), 5, 40);
+    let b = run_replications(&model(&more), 5, 40);
+    let c = compare(&[("a".into(), &a), ("b".into(), &b)]);
+    for key in ["wait_mean", "within_60_min", "stage.accept.within_budget"] {
+        let row = c.rows.iter().find(|r| r.key == key).unwrap();
+        let paired = row.differences[1].unwrap().half_width;
+        let unpaired = row.unpaired_half_widths[1].unwrap();
+        assert!(paired < 0.4 * unpaired, "{key}: paired ± {paired} is not much narrower than unpaired ± {unpaired}");
+        assert!(row.significant(1), "{key}: one more window makes a difference that pairing detects");
+    }
+    // The inquiry windows serve other people, who are exactly the same in both runs.
+    let row = c.rows.iter().find(|r| r.key == "stage.inquiry.wait_mean").unwrap();
+    assert_eq!(row.differences[1].unwrap().mean, 0.0);
+}
+
+#[test]
+fn compare_writes_csv_and_json_and_marks_significance() {
+    let dir = temp_dir("compare");
+    let more = dir.join("more.toml");
+    std::fs::write(
+        &more,
+        municipal().replace("count = 34 ", "count = 38 ").replace("name = \"municipal\"", "name = \"more\""),
+    )
+    .unwrap();
+    let base = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
+    let out = hallsim(&["compare", base, more.to_str().unwrap(), "-r", "20", "-o", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("more − municipal") && stdout.contains(" *"), "{stdout}");
+    let csv = std::fs::read_to_string(dir.join("comparison/comparison.csv")).unwrap();
+    let row = csv.lines().find(|l| l.starts_with("wait_mean,minutes,more,")).expect("a wait_mean row for `more`");
+    assert!(row.contains(",true,"), "four more windows shorten the mean wait significantly: {row}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("comparison/comparison.json")).unwrap()).unwrap();
+    assert_eq!(json["baseline"], "municipal");
+    assert_eq!(json["scenarios"].as_array().unwrap().len(), 2);
+}
