@@ -10,11 +10,12 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::Model;
 use crate::error::Error;
-use crate::experiment::{RunResult, compare, run_replications};
+use crate::experiment::{RunResult, compare, run_replications, sweep};
 use crate::report::charts::{ChartData, render_all};
 use crate::report::labels::Lang;
 use crate::report::{comparison, files, html, table, write};
 use crate::scenario::{self, LoadedScenario};
+use crate::stats::kpi::within_target_key;
 
 #[derive(Parser, Debug)]
 #[command(name = "hallsim", version, about = "Discrete-event simulation of public service halls", long_about = None)]
@@ -67,6 +68,17 @@ pub enum Command {
         /// Name of the comparison: its outputs go to OUT/<name>/.
         #[arg(long, default_value = "comparison")]
         name: String,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Run a scenario over a grid of one or two numeric keys (all points with the same people).
+    Sweep {
+        /// The base scenario file.
+        file: PathBuf,
+        /// KEY=RANGE: `pool.accept_windows.count=30..40`, `arrivals.per_day=1800..2400:200`,
+        /// `stage.accept.budget_minutes=15,20,25`. One or two keys.
+        #[arg(long = "set", required = true)]
+        set: Vec<String>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -230,6 +242,48 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     let _ =
                         writeln!(out, "  wrote {}/: {}\n", o.out.join(&s.scenario.name).display(), written.join(", "));
                 }
+            }
+            Ok(())
+        }
+        Command::Sweep { file, set, options: o } => {
+            if set.len() > 2 {
+                return Err(Error::Usage(format!("sweep one or two keys at a time, got {}", set.len())));
+            }
+            let axes = set.iter().map(|s| sweep::parse_axis(s)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
+            let base = load_all(std::slice::from_ref(&file))?.remove(0);
+            let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
+                .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
+            let pool = thread_pool(&o)?;
+            let target = o.out.join(format!("{}-sweep", base.scenario.name));
+            write::check_writable(&target)?;
+            let reps = o.replications.unwrap_or(base.scenario.replications);
+            let seed = o.seed.unwrap_or(base.scenario.seed);
+            let started = Instant::now();
+            let models: Vec<Model> = points.iter().map(|p| Model::new(p.scenario.clone())).collect();
+            let results: Vec<RunResult> = pool.install(|| {
+                use rayon::prelude::*;
+                models.par_iter().map(|m| run_replications(m, seed, reps)).collect()
+            });
+            let seconds = started.elapsed().as_secs_f64();
+            let pairs: Vec<(Vec<f64>, &RunResult)> = points.iter().map(|p| p.values.clone()).zip(&results).collect();
+            let (name, hash) = (&base.scenario.name, &base.content_hash);
+            write::write_atomic(
+                &target.join("sweep.csv"),
+                &crate::report::sweep::csv(name, hash, seed, reps, &axes, &pairs),
+            )?;
+            write::write_atomic(
+                &target.join("sweep.json"),
+                &crate::report::sweep::json(name, hash, seed, reps, &axes, &pairs),
+            )?;
+            if !o.quiet {
+                let _ = writeln!(
+                    out,
+                    "{name}: {} points × {reps} replications (seed {seed}), {seconds:.2} s",
+                    points.len()
+                );
+                let key = within_target_key(base.scenario.completion_target);
+                let _ = write!(out, "{}", crate::report::sweep::table(&axes, &pairs, &key));
+                let _ = writeln!(out, "  wrote {}/: sweep.csv, sweep.json", target.display());
             }
             Ok(())
         }

@@ -3,5 +3,6 @@
 
 pub mod compare;
 pub mod replicate;
+pub mod sweep;
 
 pub use replicate::{RunResult, run_replications};

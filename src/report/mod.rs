@@ -6,5 +6,6 @@ pub mod comparison;
 pub mod files;
 pub mod html;
 pub mod labels;
+pub mod sweep;
 pub mod table;
 pub mod write;

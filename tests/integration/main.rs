@@ -7,4 +7,5 @@ mod determinism;
 mod deterministic;
 mod report;
 mod robustness;
+mod sweep;
 mod theory;

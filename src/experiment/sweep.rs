@@ -1,0 +1,124 @@
+//! Sweeps: one or two numeric scenario keys over ranges, every point a
+//! scenario of its own, all run with the same seed (common random numbers),
+//! so neighbouring points differ by the change of the key and not by chance.
+
+use crate::scenario::{self, Scenario, edit};
+
+/// One swept key with its values.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Axis {
+    pub key: String,
+    pub values: Vec<f64>,
+}
+
+/// Most points a sweep may have.
+pub const MAX_POINTS: usize = 10_000;
+
+/// Parses `KEY=RANGE`, where RANGE is `a..b` (step 1), `a..b:step`, or a list `v1,v2,...`.
+pub fn parse_axis(spec: &str) -> Result<Axis, String> {
+    let (key, range) = spec.split_once('=').ok_or_else(|| {
+        format!(
+            "`{spec}`: write KEY=RANGE, as in `pool.accept_windows.count=30..40` or `arrivals.per_day=1800,2000,2200`"
+        )
+    })?;
+    let key = key.trim().to_string();
+    let num = |s: &str| s.trim().parse::<f64>().map_err(|_| format!("`{spec}`: {s:?} is not a number"));
+    let values = if let Some((a, rest)) = range.split_once("..") {
+        let (b, step) = match rest.split_once(':') {
+            Some((b, s)) => (num(b)?, num(s)?),
+            None => (num(rest)?, 1.0),
+        };
+        let a = num(a)?;
+        if !(step > 0.0 && step.is_finite()) {
+            return Err(format!("`{spec}`: the step must be > 0, got {step}"));
+        }
+        if b < a {
+            return Err(format!("`{spec}`: the range {a}..{b} is empty; write the smaller value first"));
+        }
+        let n = ((b - a) / step + 1e-9).floor() as usize + 1;
+        if n > MAX_POINTS {
+            return Err(format!("`{spec}`: {n} values; at most {MAX_POINTS}"));
+        }
+        // Rounded so that 0.1 steps give 0.3, not 0.30000000000000004.
+        (0..n).map(|i| round12(a + step * i as f64)).collect()
+    } else {
+        range.split(',').map(num).collect::<Result<Vec<_>, _>>()?
+    };
+    if values.is_empty() {
+        return Err(format!("`{spec}`: no values"));
+    }
+    Ok(Axis { key, values })
+}
+
+fn round12(x: f64) -> f64 {
+    (x * 1e12).round() / 1e12
+}
+
+/// One point of a sweep: its key values and its scenario.
+#[derive(Clone, Debug)]
+pub struct Point {
+    pub values: Vec<f64>,
+    pub scenario: Scenario,
+}
+
+/// Builds every point from the base file's text; all problems are reported together.
+pub fn points(source: &str, file: &str, name: &str, axes: &[Axis]) -> Result<Vec<Point>, Vec<String>> {
+    let mut grid: Vec<Vec<f64>> = vec![Vec::new()];
+    for axis in axes {
+        grid = grid.into_iter().flat_map(|p| axis.values.iter().map(move |&v| [p.clone(), vec![v]].concat())).collect();
+    }
+    if grid.len() > MAX_POINTS {
+        return Err(vec![format!("{} points; at most {MAX_POINTS}", grid.len())]);
+    }
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for values in grid {
+        let label: Vec<String> = axes.iter().zip(&values).map(|(a, v)| format!("{}={v}", a.key)).collect();
+        let mut text = source.to_string();
+        let mut failed = false;
+        for (axis, &v) in axes.iter().zip(&values) {
+            match edit::set(&text, &axis.key, v) {
+                Ok(t) => text = t,
+                Err(e) => {
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                    failed = true;
+                }
+            }
+        }
+        if failed {
+            continue;
+        }
+        match scenario::parse(&text, file, name) {
+            Ok(scenario) => out.push(Point { values, scenario }),
+            Err(e) => {
+                let msgs: Vec<String> = e.diagnostics.iter().map(|d| format!("{}: {}", d.path, d.message)).collect();
+                errors.push(format!("at {}: {}", label.join(", "), msgs.join("; ")));
+            }
+        }
+    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_and_lists() {
+        assert_eq!(parse_axis("pool.a.count=3..6").unwrap().values, vec![3.0, 4.0, 5.0, 6.0]);
+        assert_eq!(parse_axis("x=0.5..1.0:0.1").unwrap().values, vec![0.5, 0.6, 0.7, 0.8, 0.9, 1.0]);
+        assert_eq!(parse_axis("x=1800,2000, 2200").unwrap().values, vec![1800.0, 2000.0, 2200.0]);
+        assert_eq!(parse_axis("x=7").unwrap().values, vec![7.0]);
+    }
+
+    #[test]
+    fn bad_ranges_are_explained() {
+        assert!(parse_axis("x").unwrap_err().contains("KEY=RANGE"));
+        assert!(parse_axis("x=5..3").unwrap_err().contains("is empty"));
+        assert!(parse_axis("x=1..3:0").unwrap_err().contains("step must be > 0"));
+        assert!(parse_axis("x=1,two").unwrap_err().contains("\"two\" is not a number"));
+        assert!(parse_axis("x=0..1e9").unwrap_err().contains("at most"));
+    }
+}

@@ -1,0 +1,125 @@
+//! Outputs of `hallsim sweep`: `sweep.csv` (one row per point and KPI, long
+//! format for charts) and `sweep.json`, and the terminal table.
+
+use serde::Serialize;
+
+use crate::experiment::RunResult;
+use crate::experiment::sweep::Axis;
+
+fn num(x: f64) -> String {
+    if x.is_finite() { format!("{x}") } else { String::new() }
+}
+
+/// `sweep.csv`.
+pub fn csv(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[(Vec<f64>, &RunResult)]) -> Vec<u8> {
+    let mut out = format!("scenario,content_hash,seed,replications,point,{},key,unit,mean,ci95_low,ci95_high,n\n", {
+        axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(",")
+    });
+    for (i, (values, r)) in points.iter().enumerate() {
+        let vals: Vec<String> = values.iter().map(|v| num(*v)).collect();
+        for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
+            out += &format!(
+                "{name},{hash},{seed},{reps},{i},{},{},{},{},{},{},{}\n",
+                vals.join(","),
+                d.key,
+                d.unit,
+                num(e.mean),
+                num(e.low()),
+                num(e.high()),
+                e.n
+            );
+        }
+    }
+    out.into_bytes()
+}
+
+#[derive(Serialize)]
+struct Json<'a> {
+    hallsim_version: &'static str,
+    scenario: &'a str,
+    content_hash: &'a str,
+    seed: u64,
+    replications: u32,
+    keys: Vec<&'a str>,
+    points: Vec<JsonPoint<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonPoint<'a> {
+    values: &'a [f64],
+    kpis: Vec<JsonKpi<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonKpi<'a> {
+    key: &'a str,
+    unit: &'a str,
+    mean: f64,
+    ci95_low: f64,
+    ci95_high: f64,
+    n: u32,
+}
+
+/// `sweep.json`.
+pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[(Vec<f64>, &RunResult)]) -> Vec<u8> {
+    let doc = Json {
+        hallsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: name,
+        content_hash: hash,
+        seed,
+        replications: reps,
+        keys: axes.iter().map(|a| a.key.as_str()).collect(),
+        points: points
+            .iter()
+            .map(|(values, r)| JsonPoint {
+                values,
+                kpis: r
+                    .kpi_defs
+                    .iter()
+                    .zip(&r.estimates)
+                    .map(|(d, e)| JsonKpi {
+                        key: &d.key,
+                        unit: d.unit,
+                        mean: e.mean,
+                        ci95_low: e.low(),
+                        ci95_high: e.high(),
+                        n: e.n,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
+    out.push(b'\n');
+    out
+}
+
+/// The terminal table: one line per point with the headline KPIs.
+pub fn table(axes: &[Axis], points: &[(Vec<f64>, &RunResult)], target_key: &str) -> String {
+    let cols = [target_key, "wait_mean", "wait_p90", "overrun"];
+    let mut rows =
+        vec![axes.iter().map(|a| a.key.clone()).chain(cols.iter().map(|c| c.to_string())).collect::<Vec<_>>()];
+    for (values, r) in points {
+        let mut row: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+        for c in cols {
+            row.push(match r.estimate(c) {
+                Some(e) if e.mean.is_finite() => {
+                    let share = c == target_key;
+                    let (m, h) = if share { (e.mean * 100.0, e.half_width * 100.0) } else { (e.mean, e.half_width) };
+                    let unit = if share { "%" } else { "" };
+                    if h.is_finite() { format!("{m:.1}{unit} ± {h:.1}") } else { format!("{m:.1}{unit}") }
+                }
+                _ => "-".into(),
+            });
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> =
+        (0..rows[0].len()).map(|j| rows.iter().map(|r| r[j].chars().count()).max().unwrap_or(0)).collect();
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<String> = r.iter().zip(&widths).map(|(c, w)| format!("{c:>w$}")).collect();
+            format!("  {}\n", cells.join("  "))
+        })
+        .collect()
+}
