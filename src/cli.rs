@@ -10,11 +10,11 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::Model;
 use crate::error::Error;
-use crate::experiment::{RunResult, compare, run_replications, sweep};
+use crate::experiment::{RunResult, compare, plan, run_replications, sweep};
 use crate::report::charts::{ChartData, render_all};
 use crate::report::labels::Lang;
 use crate::report::{comparison, files, html, table, write};
-use crate::scenario::{self, LoadedScenario};
+use crate::scenario::{self, LoadedScenario, edit};
 use crate::stats::kpi::within_target_key;
 
 #[derive(Parser, Debug)]
@@ -79,6 +79,16 @@ pub enum Command {
         /// `stage.accept.budget_minutes=15,20,25`. One or two keys.
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Find the staffing with the fewest staff-hours that meets every target with 95% confidence.
+    Plan {
+        /// The scenario file; its pools' counts are what the plan changes.
+        file: PathBuf,
+        /// KPI >= VALUE or KPI <= VALUE, as in "within_60_min >= 0.95" or "wait_p90 <= 15". Repeatable.
+        #[arg(long = "target", required = true)]
+        targets: Vec<String>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -195,6 +205,61 @@ fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Pat
     written
 }
 
+/// The plan as a table: pools before and after, then each target's estimate.
+fn plan_table(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan) -> String {
+    let r = &p.best.result;
+    let mut out = format!("  {:<24} {:>8} {:>10} {:>8} {:>12}\n", "pool", "in file", "estimate", "plan", "utilization");
+    for (i, pool) in s.pools.iter().enumerate() {
+        let u = r.estimate(&format!("pool.{}.utilization", pool.name)).map_or(f64::NAN, |e| e.mean);
+        out += &format!(
+            "  {:<24} {:>8} {:>10} {:>8} {:>11.1}%\n",
+            pool.name,
+            pool.count,
+            p.start[i],
+            p.best.counts[i],
+            u * 100.0
+        );
+    }
+    let before: Vec<u32> = s.pools.iter().map(|p| p.count).collect();
+    out += &format!(
+        "  staff-hours a day: {:.1} in the file, {:.1} in the plan\n",
+        plan::staff_hours(s, &before),
+        p.best.staff_hours
+    );
+    for t in targets {
+        if let Some(e) = r.estimate(&t.key) {
+            out += &format!("  {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
+        }
+    }
+    out
+}
+
+fn plan_summary(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan, seed: u64, reps: u32) -> String {
+    let r = &p.best.result;
+    let doc = serde_json::json!({
+        "hallsim_version": env!("CARGO_PKG_VERSION"),
+        "scenario": s.name,
+        "seed": seed,
+        "replications": reps,
+        "feasible": p.feasible,
+        "staffings_tried": p.evaluations,
+        "staff_hours_per_day": p.best.staff_hours,
+        "pools": s.pools.iter().enumerate().map(|(i, pool)| serde_json::json!({
+            "name": pool.name, "in_file": pool.count, "estimate": p.start[i], "plan": p.best.counts[i],
+        })).collect::<Vec<_>>(),
+        "targets": targets.iter().map(|t| {
+            let e = r.estimate(&t.key);
+            serde_json::json!({
+                "target": t.to_string(),
+                "mean": e.map(|e| e.mean),
+                "ci95_low": e.map(|e| e.low()),
+                "ci95_high": e.map(|e| e.high()),
+            })
+        }).collect::<Vec<_>>(),
+    });
+    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+}
+
 pub fn run(cli: Cli) -> Result<(), Error> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -284,6 +349,61 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 let key = within_target_key(base.scenario.completion_target);
                 let _ = write!(out, "{}", crate::report::sweep::table(&axes, &pairs, &key));
                 let _ = writeln!(out, "  wrote {}/: sweep.csv, sweep.json", target.display());
+            }
+            Ok(())
+        }
+        Command::Plan { file, targets, options: o } => {
+            let base = load_all(std::slice::from_ref(&file))?.remove(0);
+            let sc = &base.scenario;
+            let reps = o.replications.unwrap_or(sc.replications);
+            let seed = o.seed.unwrap_or(sc.seed);
+            let known: Vec<String> =
+                run_replications(&Model::new(sc.clone()), seed, 1).kpi_defs.into_iter().map(|d| d.key).collect();
+            let targets = targets
+                .iter()
+                .map(|t| plan::parse_target(t, &known))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Error::Usage)?;
+            let pool = thread_pool(&o)?;
+            let name = format!("{}-plan", sc.name);
+            let target_dir = o.out.join(&name);
+            write::check_writable(&target_dir)?;
+            let started = Instant::now();
+            let p = pool.install(|| plan::plan(sc, &targets, seed, reps));
+            let seconds = started.elapsed().as_secs_f64();
+            let mut text = edit::set_name(&base.source, &name).map_err(Error::Usage)?;
+            for (pool_def, &c) in sc.pools.iter().zip(&p.best.counts) {
+                text =
+                    edit::set(&text, &format!("pool.{}.count", pool_def.name), f64::from(c)).map_err(Error::Usage)?;
+            }
+            let plan_file = target_dir.join(format!("{name}.toml"));
+            write::write_atomic(&plan_file, text.as_bytes())?;
+            let summary = plan_summary(sc, &targets, &p, seed, reps);
+            write::write_atomic(&target_dir.join("plan.json"), summary.as_bytes())?;
+            let report = plan_table(sc, &targets, &p);
+            if !p.feasible {
+                return Err(Error::Infeasible(format!(
+                    "no staffing the planner tried meets every target with 95% confidence ({} staffings, {seconds:.1} s).\n\
+                     Best found (smallest shortfall), written to {}:\n{report}",
+                    p.evaluations,
+                    plan_file.display()
+                )));
+            }
+            if !o.quiet {
+                let _ = writeln!(
+                    out,
+                    "{}: plan meeting {} with 95% confidence; {} staffings tried, {reps} replications each (seed {seed}), {seconds:.1} s",
+                    sc.name,
+                    targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" and "),
+                    p.evaluations
+                );
+                let _ = write!(out, "{report}");
+                let _ = writeln!(
+                    out,
+                    "  wrote {} and plan.json; check it with: hallsim run {} --seed <another seed>",
+                    plan_file.display(),
+                    plan_file.display()
+                );
             }
             Ok(())
         }

@@ -13,15 +13,19 @@ pub enum Error {
     Write(WriteError),
     /// The command line asks for something impossible.
     Usage(String),
+    /// No staffing the planner tried meets every target.
+    Infeasible(String),
 }
 
 impl Error {
-    /// Exit code: 1 invalid scenario, 2 bad command line, 3 cannot write.
+    /// Exit code: 1 invalid scenario, 2 bad command line, 3 cannot write,
+    /// 4 targets no staffing meets.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Scenarios(_) => 1,
             Error::Usage(_) => 2,
             Error::Write(_) => 3,
+            Error::Infeasible(_) => 4,
         }
     }
 }
@@ -39,7 +43,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Write(e) => write!(f, "{e}"),
-            Error::Usage(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Infeasible(m) => write!(f, "{m}"),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! parallel and estimating its KPIs.
 
 pub mod compare;
+pub mod plan;
 pub mod replicate;
 pub mod sweep;
 

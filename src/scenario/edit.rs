@@ -113,6 +113,16 @@ pub fn set(source: &str, key: &str, value: f64) -> Result<String, String> {
     }
 }
 
+/// The text with the top-level string key `name` set to `value`.
+pub fn set_name(source: &str, value: &str) -> Result<String, String> {
+    let root = DeTable::parse(source).map_err(|e| format!("the file does not parse: {}", e.message()))?;
+    let literal = format!("{value:?}");
+    Ok(match root.get_ref().get("name") {
+        Some(v) => format!("{}{literal}{}", &source[..v.span().start], &source[v.span().end..]),
+        None => format!("name = {literal}\n{source}"),
+    })
+}
+
 /// The current numeric value of `key`, if it is set in the text.
 pub fn get(source: &str, key: &str) -> Result<Option<f64>, String> {
     let root = DeTable::parse(source).map_err(|e| format!("the file does not parse: {}", e.message()))?;
@@ -146,6 +156,12 @@ mod tests {
     fn adds_a_missing_key_to_its_table() {
         let out = set("[simulation]\ndays = 1\n", "simulation.replications", 50.0).unwrap();
         assert_eq!(out, "[simulation]\ndays = 1\nreplications = 50\n");
+    }
+
+    #[test]
+    fn renames() {
+        assert_eq!(set_name("name = \"a\" # x\n", "b").unwrap(), "name = \"b\" # x\n");
+        assert_eq!(set_name("[hall]\n", "b").unwrap(), "name = \"b\"\n[hall]\n");
     }
 
     #[test]

@@ -55,9 +55,9 @@ pub enum Breakdown {
     None,
     /// Per hour of day, all the time.
     Hourly,
-    /// Per hour of day, only inside staffed hours (minutes after midnight,
-    /// every day); the staffed total is kept too.
-    Staffed { opens: f64, until: f64 },
+    /// Per hour of day, only inside staffed hours (minutes after midnight) of
+    /// the first `days` days; the staffed total is kept too.
+    Staffed { opens: f64, until: f64, days: f64 },
 }
 
 /// A level that changes at instants (people in a queue, busy servers),
@@ -123,9 +123,9 @@ impl TimeWeighted {
                     t = ((t / 60.0).floor() + 1.0) * 60.0;
                 }
             }
-            Breakdown::Staffed { opens, until } => {
+            Breakdown::Staffed { opens, until, days } => {
                 let mut day = (a / 1440.0).floor();
-                loop {
+                while day < days {
                     let x = a.max(day * 1440.0 + opens);
                     let y = b.min(day * 1440.0 + until);
                     if y > x {
@@ -236,7 +236,7 @@ impl Recorder {
     ) -> Self {
         let (stages, pools, types) = sizes;
         let (queue_bd, pool_bd) = match staffed {
-            Some((opens, until)) => (Breakdown::Hourly, Breakdown::Staffed { opens, until }),
+            Some((opens, until)) => (Breakdown::Hourly, Breakdown::Staffed { opens, until, days: days as f64 }),
             None => (Breakdown::None, Breakdown::None),
         };
         Recorder {
@@ -391,7 +391,8 @@ mod tests {
 
     #[test]
     fn busy_time_splits_into_staffed_and_overtime() {
-        let mut b = TimeWeighted::new((0.0, f64::INFINITY), Breakdown::Staffed { opens: 510.0, until: 1020.0 });
+        let mut b =
+            TimeWeighted::new((0.0, f64::INFINITY), Breakdown::Staffed { opens: 510.0, until: 1020.0, days: 2.0 });
         b.change(1000.0, 1);
         b.change(1040.0, -1);
         // and on the next day, from before opening into the morning
@@ -402,5 +403,10 @@ mod tests {
         assert!((b.hourly[16] - 20.0).abs() < 1e-9);
         assert_eq!(b.hourly[17], 0.0, "overtime is not staffed time");
         assert!((b.hourly[8] - 10.0).abs() < 1e-9);
+        // Work on a day after the last operating day is all overtime.
+        b.change(2.0 * 1440.0 + 600.0, 1);
+        b.change(2.0 * 1440.0 + 610.0, -1);
+        assert!((b.area - 70.0).abs() < 1e-9);
+        assert!((b.staffed_area - 30.0).abs() < 1e-9);
     }
 }

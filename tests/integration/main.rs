@@ -5,6 +5,7 @@ mod common;
 mod compare;
 mod determinism;
 mod deterministic;
+mod plan;
 mod report;
 mod robustness;
 mod sweep;
