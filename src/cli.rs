@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::Model;
 use crate::error::Error;
-use crate::experiment::{RunResult, compare, plan, run_replications, sweep};
+use crate::experiment::{RunResult, compare, plan, run_replications, run_replications_observed, sweep};
 use crate::report::charts::{ChartData, render_all};
 use crate::report::labels::Lang;
 use crate::report::{comparison, files, html, table, write};
@@ -142,16 +142,32 @@ fn thread_pool(o: &RunOptions) -> Result<rayon::ThreadPool, Error> {
     builder.build().map_err(|e| Error::Usage(format!("cannot start worker threads: {e}")))
 }
 
+/// A progress bar on stderr for `total` replications; hidden with `--quiet`,
+/// and (by indicatif) when stderr is not a terminal.
+fn progress(o: &RunOptions, total: u64, what: &str) -> indicatif::ProgressBar {
+    if o.quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let template = format!("{what} {{bar:40}} {{pos}}/{{len}} replications, {{eta}} left");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// A finished run of one scenario, with its wall time.
 struct Finished {
     result: RunResult,
     seconds: f64,
 }
 
-fn simulate(pool: &rayon::ThreadPool, s: &LoadedScenario, seed: u64, reps: u32) -> Finished {
+fn simulate(pool: &rayon::ThreadPool, s: &LoadedScenario, seed: u64, reps: u32, o: &RunOptions) -> Finished {
     let started = Instant::now();
     let model = Model::new(s.scenario.clone());
-    let result = pool.install(|| run_replications(&model, seed, reps));
+    let bar = progress(o, u64::from(reps), &s.scenario.name);
+    let result = pool.install(|| run_replications_observed(&model, seed, reps, &|| bar.inc(1)));
+    bar.finish_and_clear();
     Finished { result, seconds: started.elapsed().as_secs_f64() }
 }
 
@@ -291,7 +307,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             for s in loaded {
                 let reps = o.replications.unwrap_or(s.scenario.replications);
                 let seed = o.seed.unwrap_or(s.scenario.seed);
-                let f = simulate(&pool, &s, seed, reps);
+                let f = simulate(&pool, &s, seed, reps, &o);
                 let written = write_run(&s, &f.result, &o)?;
                 if !o.quiet {
                     let title = format!(
@@ -325,10 +341,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let seed = o.seed.unwrap_or(base.scenario.seed);
             let started = Instant::now();
             let models: Vec<Model> = points.iter().map(|p| Model::new(p.scenario.clone())).collect();
+            let bar = progress(&o, models.len() as u64 * u64::from(reps), &format!("{} points", models.len()));
             let results: Vec<RunResult> = pool.install(|| {
                 use rayon::prelude::*;
-                models.par_iter().map(|m| run_replications(m, seed, reps)).collect()
+                models.par_iter().map(|m| run_replications_observed(m, seed, reps, &|| bar.inc(1))).collect()
             });
+            bar.finish_and_clear();
             let seconds = started.elapsed().as_secs_f64();
             let pairs: Vec<(Vec<f64>, &RunResult)> = points.iter().map(|p| p.values.clone()).zip(&results).collect();
             let (name, hash) = (&base.scenario.name, &base.content_hash);
@@ -369,7 +387,17 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let target_dir = o.out.join(&name);
             write::check_writable(&target_dir)?;
             let started = Instant::now();
-            let p = pool.install(|| plan::plan(sc, &targets, seed, reps));
+            let spinner =
+                if o.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
+            let tried = std::sync::atomic::AtomicUsize::new(0);
+            let p = pool.install(|| {
+                plan::plan(sc, &targets, seed, reps, &|counts| {
+                    let n = tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    spinner.set_message(format!("staffing {n} tried: {counts:?}"));
+                    spinner.tick();
+                })
+            });
+            spinner.finish_and_clear();
             let seconds = started.elapsed().as_secs_f64();
             let mut text = edit::set_name(&base.source, &name).map_err(Error::Usage)?;
             for (pool_def, &c) in sc.pools.iter().zip(&p.best.counts) {
@@ -415,7 +443,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             write::check_writable(&target)?;
             let reps = o.replications.unwrap_or(loaded[0].scenario.replications);
             let seed = o.seed.unwrap_or(loaded[0].scenario.seed);
-            let runs: Vec<Finished> = loaded.iter().map(|s| simulate(&pool, s, seed, reps)).collect();
+            let runs: Vec<Finished> = loaded.iter().map(|s| simulate(&pool, s, seed, reps, &o)).collect();
             let named: Vec<(String, &RunResult)> =
                 loaded.iter().zip(&runs).map(|(s, f)| (s.scenario.name.clone(), &f.result)).collect();
             let c = compare::compare(&named);

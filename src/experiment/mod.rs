@@ -6,4 +6,4 @@ pub mod plan;
 pub mod replicate;
 pub mod sweep;
 
-pub use replicate::{RunResult, run_replications};
+pub use replicate::{RunResult, run_replications, run_replications_observed};

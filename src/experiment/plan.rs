@@ -153,8 +153,9 @@ pub struct Plan {
 /// Most servers the planner gives one pool.
 pub const MAX_COUNT: u32 = 2_000;
 
-/// Finds the staffing: every evaluation runs `reps` replications under `seed`.
-pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32) -> Plan {
+/// Finds the staffing: every evaluation runs `reps` replications under `seed`;
+/// `tried` is called after each new staffing is simulated (for progress).
+pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32, tried: &dyn Fn(&[u32])) -> Plan {
     let mut cache: BTreeMap<Vec<u32>, Evaluation> = BTreeMap::new();
     let mut eval = |counts: &[u32]| -> Evaluation {
         if let Some(e) = cache.get(counts) {
@@ -165,6 +166,7 @@ pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32) -> Plan {
             p.count = c;
         }
         let result = run_replications(&Model::new(sc), seed, reps);
+        tried(counts);
         let shortfall = targets.iter().map(|t| shortfall(&result, t)).sum();
         let e = Evaluation { counts: counts.to_vec(), staff_hours: staff_hours(s, counts), shortfall, result };
         cache.insert(counts.to_vec(), e.clone());

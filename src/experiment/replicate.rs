@@ -63,6 +63,11 @@ impl Acc {
 /// Runs `replications` replications of `model` under `seed` on the current
 /// rayon pool (wrap the call in `ThreadPool::install` to choose the threads).
 pub fn run_replications(model: &Model, seed: u64, replications: u32) -> RunResult {
+    run_replications_observed(model, seed, replications, &|| {})
+}
+
+/// As [`run_replications`], calling `done` after each replication (for progress).
+pub fn run_replications_observed(model: &Model, seed: u64, replications: u32, done: &(dyn Fn() + Sync)) -> RunResult {
     let acc = (0..u64::from(replications))
         .into_par_iter()
         .fold(Acc::new, |mut acc, r| {
@@ -77,6 +82,7 @@ pub fn run_replications(model: &Model, seed: u64, replications: u32) -> RunResul
                 acc.defs = Some((k.defs, series.iter().map(|s| s.def.clone()).collect()));
             }
             acc.outs.push(RepOut { index: r, kpis: k.values, hourly: series.iter().map(|s| s.values).collect() });
+            done();
             acc
         })
         .reduce(Acc::new, Acc::join);
