@@ -10,7 +10,9 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::engine::Model;
 use crate::error::Error;
-use crate::experiment::{RunResult, compare, plan, run_replications, run_replications_observed, sweep};
+use crate::experiment::{
+    RunResult, compare, plan, replicate, run_replications, run_replications_observed, shard, sweep,
+};
 use crate::report::charts::{ChartData, render_all};
 use crate::report::labels::Lang;
 use crate::report::{comparison, files, html, table, write};
@@ -57,6 +59,20 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Run only shard I of N of the replications and write OUT/<name>/shard-I-of-N.json
+        /// (combine the shards with `hallsim merge`).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Combine the shard files of a run into exactly what one run would have written.
+    Merge {
+        /// The scenario file the shards ran.
+        file: PathBuf,
+        /// The shard files, all N of them, in any order.
+        #[arg(required = true)]
+        shards: Vec<PathBuf>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -299,7 +315,79 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let _ = out.write_all(scenario::schema::markdown().as_bytes());
             Ok(())
         }
-        Command::Run { files, options: o } => {
+        Command::Run { files, shard: Some(spec), options: o } => {
+            let (i, n) = shard::parse_shard(&spec).map_err(Error::Usage)?;
+            let loaded = load_all(&files)?;
+            unique_names(&loaded, &o.out)?;
+            let pool = thread_pool(&o)?;
+            write::check_writable(&o.out)?;
+            for s in loaded {
+                let reps = o.replications.unwrap_or(s.scenario.replications);
+                let seed = o.seed.unwrap_or(s.scenario.seed);
+                let model = Model::new(s.scenario.clone());
+                let range = shard::shard_range(i, n, reps);
+                let bar = progress(&o, range.end - range.start, &s.scenario.name);
+                let part = pool.install(|| replicate::run_range(&model, seed, range.clone(), &|| bar.inc(1)));
+                bar.finish_and_clear();
+                let file = shard::ShardFile::new(&s.scenario.name, &s.content_hash, seed, reps, (i, n), &part);
+                let path = o.out.join(&s.scenario.name).join(format!("shard-{i}-of-{n}.json"));
+                let mut bytes = serde_json::to_vec(&file).unwrap_or_default();
+                bytes.push(b'\n');
+                write::write_atomic(&path, &bytes)?;
+                if !o.quiet {
+                    let _ = writeln!(
+                        out,
+                        "{}: replications {range:?} of {reps} (seed {seed}); wrote {}",
+                        s.scenario.name,
+                        path.display()
+                    );
+                }
+            }
+            Ok(())
+        }
+        Command::Merge { file, shards, options: o } => {
+            let base = load_all(std::slice::from_ref(&file))?.remove(0);
+            let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
+            for path in &shards {
+                let text = std::fs::read(path)
+                    .map_err(|e| Error::Usage(format!("cannot read shard {}: {e}", path.display())))?;
+                let f: shard::ShardFile = serde_json::from_slice(&text)
+                    .map_err(|e| Error::Usage(format!("{}: not a shard file: {e}", path.display())))?;
+                if f.content_hash != base.content_hash {
+                    return Err(Error::Usage(format!(
+                        "{} ran a scenario with content hash {}, but {} has {}: merge shards with the file they ran",
+                        path.display(),
+                        f.content_hash,
+                        base.file,
+                        base.content_hash
+                    )));
+                }
+                let (i, n, reps, seed) = (f.shard, f.shards, f.replications, f.seed);
+                let part = f.into_partial().map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+                parts.push((i, n, reps, seed, part));
+            }
+            parts.sort_by_key(|p| p.0);
+            let (n, reps, seed) = (parts[0].1, parts[0].2, parts[0].3);
+            if parts.iter().any(|p| (p.1, p.2, p.3) != (n, reps, seed)) {
+                return Err(Error::Usage(
+                    "the shards come from different runs (shard count, replications or seed differ)".into(),
+                ));
+            }
+            let have: Vec<u32> = parts.iter().map(|p| p.0).collect();
+            if have != (0..n).collect::<Vec<_>>() {
+                return Err(Error::Usage(format!("expected shards 0 to {} of {n} once each, got {have:?}", n - 1)));
+            }
+            write::check_writable(&o.out)?;
+            let model = Model::new(base.scenario.clone());
+            let result = replicate::finish(&model, seed, parts.into_iter().map(|p| p.4).collect());
+            let written = write_run(&base, &result, &o)?;
+            if !o.quiet {
+                let _ = writeln!(out, "{}: merged {n} shards, {reps} replications (seed {seed})", base.scenario.name);
+                let _ = writeln!(out, "  wrote {}/: {}", o.out.join(&base.scenario.name).display(), written.join(", "));
+            }
+            Ok(())
+        }
+        Command::Run { files, shard: None, options: o } => {
             let loaded = load_all(&files)?;
             unique_names(&loaded, &o.out)?;
             let pool = thread_pool(&o)?;

@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod plan;
 pub mod replicate;
+pub mod shard;
 pub mod sweep;
 
 pub use replicate::{RunResult, run_replications, run_replications_observed};

@@ -1,6 +1,9 @@
 //! Independent replications in parallel. Replication `r` always uses the
 //! streams of (seed, r), and results are put back in replication order before
-//! any arithmetic, so the outcome is the same bytes for any thread count.
+//! any arithmetic, so the outcome is the same bytes for any thread count, and
+//! for any split of the replications into shards run apart and merged.
+
+use std::ops::Range;
 
 use rayon::prelude::*;
 
@@ -31,32 +34,79 @@ pub struct RunResult {
     pub events: u64,
 }
 
-struct RepOut {
-    index: u64,
-    kpis: Vec<f64>,
-    hourly: Vec<[f64; HOURS]>,
+/// What one replication contributes to the estimates.
+#[derive(Clone, Debug)]
+pub struct RepOut {
+    pub index: u64,
+    pub kpis: Vec<f64>,
+    pub hourly: Vec<[f64; HOURS]>,
 }
 
-struct Acc {
-    outs: Vec<RepOut>,
-    wait: LogHistogram,
-    tis: LogHistogram,
-    events: u64,
-    defs: Option<(Vec<KpiDef>, Vec<KpiDef>)>,
+/// The outcome of a contiguous range of replications: a whole run, or a shard.
+#[derive(Clone, Debug)]
+pub struct Partial {
+    /// In replication order.
+    pub outs: Vec<RepOut>,
+    pub wait: LogHistogram,
+    pub time_in_system: LogHistogram,
+    pub events: u64,
 }
 
-impl Acc {
+impl Partial {
     fn new() -> Self {
-        Acc { outs: Vec::new(), wait: LogHistogram::new(), tis: LogHistogram::new(), events: 0, defs: None }
+        Partial { outs: Vec::new(), wait: LogHistogram::new(), time_in_system: LogHistogram::new(), events: 0 }
     }
 
-    fn join(mut self, other: Acc) -> Acc {
+    fn join(mut self, other: Partial) -> Partial {
         self.outs.extend(other.outs);
         self.wait.merge(&other.wait);
-        self.tis.merge(&other.tis);
+        self.time_in_system.merge(&other.time_in_system);
         self.events += other.events;
-        self.defs = self.defs.or(other.defs);
         self
+    }
+}
+
+/// Runs replications `range` of `model` under `seed` on the current rayon
+/// pool, calling `done` after each one (for progress).
+pub fn run_range(model: &Model, seed: u64, range: Range<u64>, done: &(dyn Fn() + Sync)) -> Partial {
+    let mut part = range
+        .into_par_iter()
+        .fold(Partial::new, |mut acc, r| {
+            let rep = simulate(model, seed, r);
+            let rec = &rep.record;
+            acc.wait.merge(&rec.first_wait_hist);
+            acc.time_in_system.merge(&rec.time_in_system_hist);
+            acc.events += rec.events;
+            let hourly = kpi::hourly(model, rec).iter().map(|s| s.values).collect();
+            acc.outs.push(RepOut { index: r, kpis: kpi::kpis(model, rec).values, hourly });
+            done();
+            acc
+        })
+        .reduce(Partial::new, Partial::join);
+    part.outs.sort_by_key(|o| o.index);
+    part
+}
+
+/// Estimates from parts covering replications 0..n in order.
+pub fn finish(model: &Model, seed: u64, parts: Vec<Partial>) -> RunResult {
+    let all = parts.into_iter().fold(Partial::new(), Partial::join);
+    let (kpi_defs, hourly_defs) = kpi::definitions(model);
+    let outs = all.outs;
+    let estimates = (0..kpi_defs.len()).map(|i| Estimate::from_values(outs.iter().map(|o| o.kpis[i]))).collect();
+    let hourly = (0..hourly_defs.len())
+        .map(|s| std::array::from_fn(|h| Estimate::from_values(outs.iter().map(|o| o.hourly[s][h]))))
+        .collect();
+    RunResult {
+        seed,
+        replications: outs.len() as u32,
+        kpi_defs,
+        values: outs.into_iter().map(|o| o.kpis).collect(),
+        estimates,
+        hourly_defs,
+        hourly,
+        pooled_wait: all.wait,
+        pooled_time_in_system: all.time_in_system,
+        events: all.events,
     }
 }
 
@@ -68,43 +118,7 @@ pub fn run_replications(model: &Model, seed: u64, replications: u32) -> RunResul
 
 /// As [`run_replications`], calling `done` after each replication (for progress).
 pub fn run_replications_observed(model: &Model, seed: u64, replications: u32, done: &(dyn Fn() + Sync)) -> RunResult {
-    let acc = (0..u64::from(replications))
-        .into_par_iter()
-        .fold(Acc::new, |mut acc, r| {
-            let rep = simulate(model, seed, r);
-            let rec = &rep.record;
-            let k = kpi::kpis(model, rec);
-            let series = kpi::hourly(model, rec);
-            acc.wait.merge(&rec.first_wait_hist);
-            acc.tis.merge(&rec.time_in_system_hist);
-            acc.events += rec.events;
-            if acc.defs.is_none() {
-                acc.defs = Some((k.defs, series.iter().map(|s| s.def.clone()).collect()));
-            }
-            acc.outs.push(RepOut { index: r, kpis: k.values, hourly: series.iter().map(|s| s.values).collect() });
-            done();
-            acc
-        })
-        .reduce(Acc::new, Acc::join);
-    let mut outs = acc.outs;
-    outs.sort_by_key(|o| o.index);
-    let (kpi_defs, hourly_defs) = acc.defs.unwrap_or_default();
-    let estimates = (0..kpi_defs.len()).map(|i| Estimate::from_values(outs.iter().map(|o| o.kpis[i]))).collect();
-    let hourly = (0..hourly_defs.len())
-        .map(|s| std::array::from_fn(|h| Estimate::from_values(outs.iter().map(|o| o.hourly[s][h]))))
-        .collect();
-    RunResult {
-        seed,
-        replications,
-        kpi_defs,
-        values: outs.into_iter().map(|o| o.kpis).collect(),
-        estimates,
-        hourly_defs,
-        hourly,
-        pooled_wait: acc.wait,
-        pooled_time_in_system: acc.tis,
-        events: acc.events,
-    }
+    finish(model, seed, vec![run_range(model, seed, 0..u64::from(replications), done)])
 }
 
 impl RunResult {

@@ -56,6 +56,24 @@ impl LogHistogram {
         }
     }
 
+    /// The counts as (zero count, [(bucket, count)] of non-empty buckets), for storage.
+    pub fn to_sparse(&self) -> (u64, Vec<(u32, u64)>) {
+        let buckets = self.buckets.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (i as u32, *n)).collect();
+        (self.zero, buckets)
+    }
+
+    /// The histogram stored by [`LogHistogram::to_sparse`]; None if a bucket is out of range.
+    pub fn from_sparse(zero: u64, buckets: &[(u32, u64)]) -> Option<Self> {
+        let mut h = LogHistogram::new();
+        h.zero = zero;
+        h.count = zero;
+        for &(i, n) in buckets {
+            *h.buckets.get_mut(i as usize)? += n;
+            h.count += n;
+        }
+        Some(h)
+    }
+
     /// Lower and upper edge of bucket `i`, minutes.
     fn edges(i: usize) -> (f64, f64) {
         let lo = f64::from_bits((BASE + i as u64) << (52 - SUB_BITS));
@@ -142,6 +160,19 @@ mod tests {
         assert_eq!(a.count(), 2);
         assert!(a.quantile(1.0) > 1e6);
         assert!(h_close(a.quantile(0.5), 1.0));
+    }
+
+    #[test]
+    fn sparse_round_trip() {
+        let mut h = LogHistogram::new();
+        for v in [0.0, 0.5, 3.0, 3.0, 700.0] {
+            h.record(v);
+        }
+        let (zero, b) = h.to_sparse();
+        let back = LogHistogram::from_sparse(zero, &b).unwrap();
+        assert_eq!(back.to_sparse(), (zero, b));
+        assert_eq!(back.count(), 5);
+        assert!(LogHistogram::from_sparse(0, &[(u32::MAX, 1)]).is_none());
     }
 
     fn h_close(a: f64, b: f64) -> bool {

@@ -234,6 +234,20 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     k
 }
 
+/// The definitions of the scalar KPIs and of the hourly series of a model.
+pub fn definitions(model: &Model) -> (Vec<KpiDef>, Vec<KpiDef>) {
+    let s = &model.scenario;
+    let empty = Recorder::new(
+        (s.stages.len(), s.pools.len(), s.case_types.len()),
+        s.days() as usize,
+        0.0,
+        (0.0, 0.0),
+        s.hours().map(|h| (h.opens, h.staff_until)),
+        s.completion_target,
+    );
+    (kpis(model, &empty).defs, hourly(model, &empty).into_iter().map(|s| s.def).collect())
+}
+
 /// Hourly series of one replication (operating days only; empty otherwise).
 pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
     let s = &model.scenario;

@@ -8,5 +8,6 @@ mod deterministic;
 mod plan;
 mod report;
 mod robustness;
+mod shard;
 mod sweep;
 mod theory;

@@ -1,0 +1,58 @@
+//! Shards run apart and merged give exactly the bytes of one run.
+
+use std::path::Path;
+
+use crate::cli::{hallsim, temp_dir};
+
+const MUNICIPAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for sub in ["", "charts"] {
+        for e in std::fs::read_dir(dir.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_file() {
+                out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn three_shards_merge_into_the_bytes_of_one_run() {
+    let dir = temp_dir("shards");
+    let d = |s: &str| dir.join(s).to_str().unwrap().to_string();
+    for i in 0..3 {
+        let out = hallsim(&["run", MUNICIPAL, "-r", "31", "--shard", &format!("{i}/3"), "-o", &d("parts"), "-q"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let shard_files: Vec<String> = (0..3).map(|i| d(&format!("parts/municipal/shard-{i}-of-3.json"))).collect();
+    let mut args = vec!["merge", MUNICIPAL];
+    args.extend(shard_files.iter().rev().map(String::as_str));
+    let merged_dir = d("merged");
+    args.extend(["-o", merged_dir.as_str(), "-q"]);
+    let out = hallsim(&args);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = hallsim(&["run", MUNICIPAL, "-r", "31", "-o", &d("single"), "-q"]);
+    assert!(out.status.success());
+    let (a, b) = (dir.join("merged/municipal"), dir.join("single/municipal"));
+    let names = files(&b);
+    assert_eq!(files(&a), names);
+    assert!(names.len() >= 17, "{names:?}");
+    for f in names {
+        assert!(std::fs::read(a.join(&f)).unwrap() == std::fs::read(b.join(&f)).unwrap(), "{f} differs");
+    }
+
+    // A missing shard and a shard of another scenario are refused.
+    let out = hallsim(&["merge", MUNICIPAL, &shard_files[0], &shard_files[2], "-o", &d("bad"), "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("expected shards 0 to 2 of 3 once each, got [0, 2]"));
+    let other = dir.join("other.toml");
+    std::fs::write(&other, std::fs::read_to_string(MUNICIPAL).unwrap().replace("per_day = 2000", "per_day = 2001"))
+        .unwrap();
+    let out = hallsim(&["merge", other.to_str().unwrap(), &shard_files[0], "-o", &d("bad"), "-q"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("merge shards with the file they ran"));
+}
