@@ -95,6 +95,10 @@ pub enum Command {
         /// `stage.accept.budget_minutes=15,20,25`. One or two keys.
         #[arg(long = "set", required = true)]
         set: Vec<String>,
+        /// Run only shard I of N of the points and write OUT/<name>-sweep/sweep-shard-I-of-N.json
+        /// (combine the shards with `hallsim merge`).
+        #[arg(long, value_name = "I/N")]
+        shard: Option<String>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -237,6 +241,63 @@ fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Pat
     written
 }
 
+fn write_sweep(
+    base: &LoadedScenario,
+    axes: &[sweep::Axis],
+    seed: u64,
+    reps: u32,
+    results: &[sweep::PointResult],
+    target: &Path,
+) -> Result<(), Error> {
+    let (name, hash) = (&base.scenario.name, &base.content_hash);
+    write::write_atomic(&target.join("sweep.csv"), &crate::report::sweep::csv(name, hash, seed, reps, axes, results))?;
+    write::write_atomic(
+        &target.join("sweep.json"),
+        &crate::report::sweep::json(name, hash, seed, reps, axes, results),
+    )?;
+    Ok(())
+}
+
+/// Merges sweep shard files into `sweep.csv` and `sweep.json`.
+fn merge_sweep(base: &LoadedScenario, files: Vec<sweep::SweepShardFile>, o: &RunOptions) -> Result<String, Error> {
+    let first = &files[0];
+    let (n, seed, reps, spec) = (first.shards, first.seed, first.replications, first.sweep.clone());
+    if files.iter().any(|f| (f.shards, f.seed, f.replications, &f.sweep) != (n, seed, reps, &spec)) {
+        return Err(Error::Usage(
+            "the sweep shards come from different sweeps (keys, shard count, replications or seed differ)".into(),
+        ));
+    }
+    let have: Vec<u32> = files.iter().map(|f| f.shard).collect();
+    if have != (0..n).collect::<Vec<_>>() {
+        return Err(Error::Usage(format!("expected sweep shards 0 to {} of {n} once each, got {have:?}", n - 1)));
+    }
+    let axes = spec.iter().map(|s| sweep::parse_axis(s)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
+    let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
+        .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
+    let stored: Vec<&Vec<[Option<f64>; 6]>> = files.iter().flat_map(|f| &f.points).collect();
+    if stored.len() != points.len() {
+        return Err(Error::Usage(format!("the shards hold {} points; the sweep has {}", stored.len(), points.len())));
+    }
+    let results: Vec<sweep::PointResult> = points
+        .iter()
+        .zip(stored)
+        .map(|(p, s)| sweep::PointResult {
+            values: p.values.clone(),
+            kpi_defs: crate::stats::kpi::definitions(&Model::new(p.scenario.clone())).0,
+            estimates: sweep::restore(s),
+        })
+        .collect();
+    let target = o.out.join(format!("{}-sweep", base.scenario.name));
+    write::check_writable(&target)?;
+    write_sweep(base, &axes, seed, reps, &results, &target)?;
+    Ok(format!(
+        "{}: merged {n} sweep shards, {} points; wrote {}/: sweep.csv, sweep.json",
+        base.scenario.name,
+        results.len(),
+        target.display()
+    ))
+}
+
 /// The plan as a table: pools before and after, then each target's estimate.
 fn plan_table(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan) -> String {
     let r = &p.best.result;
@@ -347,21 +408,38 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Merge { file, shards, options: o } => {
             let base = load_all(std::slice::from_ref(&file))?.remove(0);
-            let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
+            let mut texts = Vec::new();
             for path in &shards {
                 let text = std::fs::read(path)
                     .map_err(|e| Error::Usage(format!("cannot read shard {}: {e}", path.display())))?;
-                let f: shard::ShardFile = serde_json::from_slice(&text)
-                    .map_err(|e| Error::Usage(format!("{}: not a shard file: {e}", path.display())))?;
-                if f.content_hash != base.content_hash {
+                let hash = serde_json::from_slice::<serde_json::Value>(&text)
+                    .ok()
+                    .and_then(|v| v.get("content_hash").and_then(|h| h.as_str().map(String::from)));
+                if let Some(h) = hash.filter(|h| *h != base.content_hash) {
                     return Err(Error::Usage(format!(
-                        "{} ran a scenario with content hash {}, but {} has {}: merge shards with the file they ran",
+                        "{} ran a scenario with content hash {h}, but {} has {}: merge shards with the file they ran",
                         path.display(),
-                        f.content_hash,
                         base.file,
                         base.content_hash
                     )));
                 }
+                texts.push((path, text));
+            }
+            let sweeps: Vec<sweep::SweepShardFile> =
+                texts.iter().filter_map(|(_, t)| serde_json::from_slice(t).ok()).collect();
+            if sweeps.len() == texts.len() {
+                let mut files = sweeps;
+                files.sort_by_key(|f| f.shard);
+                let message = merge_sweep(&base, files, &o)?;
+                if !o.quiet {
+                    let _ = writeln!(out, "{message}");
+                }
+                return Ok(());
+            }
+            let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
+            for (path, text) in &texts {
+                let f: shard::ShardFile = serde_json::from_slice(text)
+                    .map_err(|e| Error::Usage(format!("{}: not a shard file: {e}", path.display())))?;
                 let (i, n, reps, seed) = (f.shard, f.shards, f.replications, f.seed);
                 let part = f.into_partial().map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
                 parts.push((i, n, reps, seed, part));
@@ -414,7 +492,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             }
             Ok(())
         }
-        Command::Sweep { file, set, options: o } => {
+        Command::Sweep { file, set, shard, options: o } => {
             if set.len() > 2 {
                 return Err(Error::Usage(format!("sweep one or two keys at a time, got {}", set.len())));
             }
@@ -422,13 +500,20 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let base = load_all(std::slice::from_ref(&file))?.remove(0);
             let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
                 .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
+            let (shard_id, range) = match &shard {
+                Some(spec) => {
+                    let (id, r) = sweep::shard_points(spec, points.len()).map_err(Error::Usage)?;
+                    (Some(id), r)
+                }
+                None => (None, 0..points.len()),
+            };
             let pool = thread_pool(&o)?;
             let target = o.out.join(format!("{}-sweep", base.scenario.name));
             write::check_writable(&target)?;
             let reps = o.replications.unwrap_or(base.scenario.replications);
             let seed = o.seed.unwrap_or(base.scenario.seed);
             let started = Instant::now();
-            let models: Vec<Model> = points.iter().map(|p| Model::new(p.scenario.clone())).collect();
+            let models: Vec<Model> = points[range.clone()].iter().map(|p| Model::new(p.scenario.clone())).collect();
             let bar = progress(&o, models.len() as u64 * u64::from(reps), &format!("{} points", models.len()));
             let results: Vec<RunResult> = pool.install(|| {
                 use rayon::prelude::*;
@@ -436,24 +521,53 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             });
             bar.finish_and_clear();
             let seconds = started.elapsed().as_secs_f64();
-            let pairs: Vec<(Vec<f64>, &RunResult)> = points.iter().map(|p| p.values.clone()).zip(&results).collect();
-            let (name, hash) = (&base.scenario.name, &base.content_hash);
-            write::write_atomic(
-                &target.join("sweep.csv"),
-                &crate::report::sweep::csv(name, hash, seed, reps, &axes, &pairs),
-            )?;
-            write::write_atomic(
-                &target.join("sweep.json"),
-                &crate::report::sweep::json(name, hash, seed, reps, &axes, &pairs),
-            )?;
+            let results: Vec<sweep::PointResult> = points[range.clone()]
+                .iter()
+                .zip(results)
+                .map(|(p, r)| sweep::PointResult {
+                    values: p.values.clone(),
+                    kpi_defs: r.kpi_defs,
+                    estimates: r.estimates,
+                })
+                .collect();
+            if let Some((i, n)) = shard_id {
+                let f = sweep::SweepShardFile {
+                    hallsim_version: env!("CARGO_PKG_VERSION").into(),
+                    scenario: base.scenario.name.clone(),
+                    content_hash: base.content_hash.clone(),
+                    seed,
+                    replications: reps,
+                    sweep: set.clone(),
+                    shard: i,
+                    shards: n,
+                    first_point: range.start,
+                    points: results.iter().map(|p| sweep::store(&p.estimates)).collect(),
+                };
+                let path = target.join(format!("sweep-shard-{i}-of-{n}.json"));
+                let mut bytes = serde_json::to_vec(&f).unwrap_or_default();
+                bytes.push(b'\n');
+                write::write_atomic(&path, &bytes)?;
+                if !o.quiet {
+                    let _ = writeln!(
+                        out,
+                        "{}: points {range:?} of {}; wrote {}",
+                        base.scenario.name,
+                        points.len(),
+                        path.display()
+                    );
+                }
+                return Ok(());
+            }
+            write_sweep(&base, &axes, seed, reps, &results, &target)?;
             if !o.quiet {
+                let name = &base.scenario.name;
                 let _ = writeln!(
                     out,
                     "{name}: {} points × {reps} replications (seed {seed}), {seconds:.2} s",
                     points.len()
                 );
                 let key = within_target_key(base.scenario.completion_target);
-                let _ = write!(out, "{}", crate::report::sweep::table(&axes, &pairs, &key));
+                let _ = write!(out, "{}", crate::report::sweep::table(&axes, &results, &key));
                 let _ = writeln!(out, "  wrote {}/: sweep.csv, sweep.json", target.display());
             }
             Ok(())

@@ -2,7 +2,12 @@
 //! scenario of its own, all run with the same seed (common random numbers),
 //! so neighbouring points differ by the change of the key and not by chance.
 
+use serde::{Deserialize, Serialize};
+
+use super::shard::{parse_shard, shard_range};
 use crate::scenario::{self, Scenario, edit};
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::KpiDef;
 
 /// One swept key with its values.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,6 +104,74 @@ pub fn points(source: &str, file: &str, name: &str, axes: &[Axis]) -> Result<Vec
         }
     }
     if errors.is_empty() { Ok(out) } else { Err(errors) }
+}
+
+/// The estimates of one point of a sweep.
+#[derive(Clone, Debug)]
+pub struct PointResult {
+    /// The swept keys' values at this point.
+    pub values: Vec<f64>,
+    pub kpi_defs: Vec<KpiDef>,
+    pub estimates: Vec<Estimate>,
+}
+
+impl PointResult {
+    pub fn estimate(&self, key: &str) -> Option<&Estimate> {
+        self.kpi_defs.iter().position(|d| d.key == key).map(|i| &self.estimates[i])
+    }
+}
+
+/// Which points shard `spec` ("I/N") of a sweep of `points` points runs.
+pub fn shard_points(spec: &str, points: usize) -> Result<((u32, u32), std::ops::Range<usize>), String> {
+    let (i, n) = parse_shard(spec)?;
+    let r = shard_range(i, n, points as u32);
+    Ok(((i, n), r.start as usize..r.end as usize))
+}
+
+/// A sweep shard file (`sweep-shard-I-of-N.json`).
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepShardFile {
+    pub hallsim_version: String,
+    pub scenario: String,
+    pub content_hash: String,
+    pub seed: u64,
+    pub replications: u32,
+    /// Each axis as `KEY=RANGE`, as given.
+    pub sweep: Vec<String>,
+    pub shard: u32,
+    pub shards: u32,
+    pub first_point: usize,
+    /// Per point, per KPI: [mean, sd, half_width, p10, p90, n], `null` for a missing value.
+    pub points: Vec<Vec<[Option<f64>; 6]>>,
+}
+
+fn opt(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Estimates as stored in a sweep shard file.
+pub fn store(estimates: &[Estimate]) -> Vec<[Option<f64>; 6]> {
+    estimates
+        .iter()
+        .map(|e| [opt(e.mean), opt(e.sd), opt(e.half_width), opt(e.p10), opt(e.p90), Some(f64::from(e.n))])
+        .collect()
+}
+
+/// Estimates read back from a sweep shard file.
+pub fn restore(stored: &[[Option<f64>; 6]]) -> Vec<Estimate> {
+    let v = |x: Option<f64>| x.unwrap_or(f64::NAN);
+    stored
+        .iter()
+        .map(|s| Estimate {
+            mean: v(s[0]),
+            sd: v(s[1]),
+            half_width: v(s[2]),
+            p10: v(s[3]),
+            p90: v(s[4]),
+            n: s[5].unwrap_or(0.0) as u32,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,20 +3,19 @@
 
 use serde::Serialize;
 
-use crate::experiment::RunResult;
-use crate::experiment::sweep::Axis;
+use crate::experiment::sweep::{Axis, PointResult};
 
 fn num(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
 /// `sweep.csv`.
-pub fn csv(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[(Vec<f64>, &RunResult)]) -> Vec<u8> {
+pub fn csv(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[PointResult]) -> Vec<u8> {
     let mut out = format!("scenario,content_hash,seed,replications,point,{},key,unit,mean,ci95_low,ci95_high,n\n", {
         axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(",")
     });
-    for (i, (values, r)) in points.iter().enumerate() {
-        let vals: Vec<String> = values.iter().map(|v| num(*v)).collect();
+    for (i, r) in points.iter().enumerate() {
+        let vals: Vec<String> = r.values.iter().map(|v| num(*v)).collect();
         for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
             out += &format!(
                 "{name},{hash},{seed},{reps},{i},{},{},{},{},{},{},{}\n",
@@ -61,7 +60,7 @@ struct JsonKpi<'a> {
 }
 
 /// `sweep.json`.
-pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[(Vec<f64>, &RunResult)]) -> Vec<u8> {
+pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[PointResult]) -> Vec<u8> {
     let doc = Json {
         hallsim_version: env!("CARGO_PKG_VERSION"),
         scenario: name,
@@ -71,8 +70,8 @@ pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points:
         keys: axes.iter().map(|a| a.key.as_str()).collect(),
         points: points
             .iter()
-            .map(|(values, r)| JsonPoint {
-                values,
+            .map(|r| JsonPoint {
+                values: &r.values,
                 kpis: r
                     .kpi_defs
                     .iter()
@@ -95,12 +94,12 @@ pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points:
 }
 
 /// The terminal table: one line per point with the headline KPIs.
-pub fn table(axes: &[Axis], points: &[(Vec<f64>, &RunResult)], target_key: &str) -> String {
+pub fn table(axes: &[Axis], points: &[PointResult], target_key: &str) -> String {
     let cols = [target_key, "wait_mean", "wait_p90", "overrun"];
     let mut rows =
         vec![axes.iter().map(|a| a.key.clone()).chain(cols.iter().map(|c| c.to_string())).collect::<Vec<_>>()];
-    for (values, r) in points {
-        let mut row: Vec<String> = values.iter().map(|v| format!("{v}")).collect();
+    for r in points {
+        let mut row: Vec<String> = r.values.iter().map(|v| format!("{v}")).collect();
         for c in cols {
             row.push(match r.estimate(c) {
                 Some(e) if e.mean.is_finite() => {

@@ -56,3 +56,33 @@ fn three_shards_merge_into_the_bytes_of_one_run() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("merge shards with the file they ran"));
 }
+
+#[test]
+fn sweep_shards_merge_into_the_bytes_of_one_sweep() {
+    let dir = temp_dir("sweep-shards");
+    let d = |s: &str| dir.join(s).to_str().unwrap().to_string();
+    let sweep = ["--set", "pool.accept_windows.count=33..35", "--set", "arrivals.per_day=1900,2100", "-r", "8"];
+    for i in 0..3 {
+        let shard = format!("{i}/3");
+        let mut args = vec!["sweep", MUNICIPAL];
+        args.extend(sweep);
+        let parts = d("parts");
+        args.extend(["--shard", shard.as_str(), "-o", parts.as_str(), "-q"]);
+        assert!(hallsim(&args).status.success());
+    }
+    let mut args = vec!["merge".to_string(), MUNICIPAL.to_string()];
+    args.extend((0..3).map(|i| d(&format!("parts/municipal-sweep/sweep-shard-{i}-of-3.json"))));
+    args.extend(["-o".into(), d("merged"), "-q".into()]);
+    let out = hallsim(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut args = vec!["sweep", MUNICIPAL];
+    args.extend(sweep);
+    let single = d("single");
+    args.extend(["-o", single.as_str(), "-q"]);
+    assert!(hallsim(&args).status.success());
+    for f in ["sweep.csv", "sweep.json"] {
+        let a = std::fs::read(dir.join("merged/municipal-sweep").join(f)).unwrap();
+        let b = std::fs::read(dir.join("single/municipal-sweep").join(f)).unwrap();
+        assert!(a == b, "{f} differs");
+    }
+}
