@@ -13,7 +13,7 @@ use crate::error::Error;
 use crate::experiment::{
     RunResult, compare, plan, replicate, run_replications, run_replications_observed, shard, sweep,
 };
-use crate::report::charts::{ChartData, render_all};
+use crate::report::charts::{Chart, ChartData, ChartError, render_all, render_compare, render_xy, study};
 use crate::report::labels::Lang;
 use crate::report::{comparison, files, html, table, write};
 use crate::scenario::{self, LoadedScenario, edit};
@@ -241,6 +241,56 @@ fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Pat
     written
 }
 
+/// Writes one chart as SVG and PNG into `dir/charts/`; failures are warnings.
+fn write_chart(chart: Result<Chart, ChartError>, dir: &Path) -> Option<Chart> {
+    match chart {
+        Ok(c) => {
+            for (ext, bytes) in [("svg", c.svg.as_bytes()), ("png", c.png.as_slice())] {
+                let path = dir.join("charts").join(format!("{}.{ext}", c.name));
+                if let Err(e) = write::write_atomic(&path, bytes) {
+                    eprintln!("warning: chart {} not written: {e}", c.name);
+                }
+            }
+            Some(c)
+        }
+        Err(e) => {
+            eprintln!("warning: chart {} failed: {}; the tables are complete", e.name, e.message);
+            None
+        }
+    }
+}
+
+/// The sweep chart: the target rate and the 90th-percentile wait against the first key.
+fn sweep_chart(base: &LoadedScenario, axes: &[sweep::Axis], results: &[sweep::PointResult], lang: Lang, dir: &Path) {
+    let l = lang.labels();
+    let target_key = within_target_key(base.scenario.completion_target);
+    let panel = |key: &str, title: &str, share: bool, line: Option<(f64, String)>| {
+        let mut curves: Vec<study::Curve> = Vec::new();
+        for r in results {
+            let label = if axes.len() > 1 { format!("{} = {}", axes[1].key, r.values[1]) } else { String::new() };
+            let point = r.estimate(key).copied().map(|e| (r.values[0], e));
+            match curves.iter_mut().find(|c| c.0 == label) {
+                Some(c) => c.1.extend(point),
+                None => curves.push((label, point.into_iter().collect())),
+            }
+        }
+        study::XyPanel {
+            title: title.to_string(),
+            x_desc: axes[0].key.clone(),
+            share,
+            curves,
+            line,
+            scatter: false,
+            mark: None,
+        }
+    };
+    let panels = [
+        panel(&target_key, l.within_target_card, true, Some((0.95, l.reference_95.to_string()))),
+        panel("wait_p90", l.wait_p90_card, false, None),
+    ];
+    write_chart(render_xy("sweep", &panels, l), dir);
+}
+
 fn write_sweep(
     base: &LoadedScenario,
     axes: &[sweep::Axis],
@@ -290,12 +340,19 @@ fn merge_sweep(base: &LoadedScenario, files: Vec<sweep::SweepShardFile>, o: &Run
     let target = o.out.join(format!("{}-sweep", base.scenario.name));
     write::check_writable(&target)?;
     write_sweep(base, &axes, seed, reps, &results, &target)?;
+    if !o.no_charts {
+        sweep_chart(base, &axes, &results, o.lang, &target);
+    }
     Ok(format!(
         "{}: merged {n} sweep shards, {} points; wrote {}/: sweep.csv, sweep.json",
         base.scenario.name,
         results.len(),
         target.display()
     ))
+}
+
+fn r_is_share(r: &RunResult, key: &str) -> bool {
+    r.kpi_defs.iter().any(|d| d.key == key && d.unit == "share")
 }
 
 /// The plan as a table: pools before and after, then each target's estimate.
@@ -559,6 +616,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 return Ok(());
             }
             write_sweep(&base, &axes, seed, reps, &results, &target)?;
+            if !o.no_charts {
+                sweep_chart(&base, &axes, &results, o.lang, &target);
+            }
             if !o.quiet {
                 let name = &base.scenario.name;
                 let _ = writeln!(
@@ -610,6 +670,26 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             write::write_atomic(&plan_file, text.as_bytes())?;
             let summary = plan_summary(sc, &targets, &p, seed, reps);
             write::write_atomic(&target_dir.join("plan.json"), summary.as_bytes())?;
+            if !o.no_charts {
+                let l = o.lang.labels();
+                let panels: Vec<study::XyPanel> = targets
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| study::XyPanel {
+                        title: t.to_string(),
+                        x_desc: l.staff_hours_per_day.to_string(),
+                        share: r_is_share(&p.best.result, &t.key),
+                        curves: vec![(
+                            String::new(),
+                            p.tried.iter().filter_map(|(h, e)| e[i].map(|e| (*h, e))).collect(),
+                        )],
+                        line: Some((t.value, l.target.to_string())),
+                        scatter: true,
+                        mark: Some((p.best.staff_hours, l.plan.to_string())),
+                    })
+                    .collect();
+                write_chart(render_xy("plan", &panels, l), &target_dir);
+            }
             let report = plan_table(sc, &targets, &p);
             if !p.feasible {
                 return Err(Error::Infeasible(format!(
@@ -659,6 +739,32 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 .collect();
             write::write_atomic(&target.join("comparison.csv"), &comparison::csv(&c, &members, seed, reps))?;
             write::write_atomic(&target.join("comparison.json"), &comparison::json(&c, &members, seed, reps))?;
+            if !o.no_charts {
+                let l = o.lang.labels();
+                let key = within_target_key(loaded[0].scenario.completion_target);
+                let panel =
+                    |title: &str, share: bool, f: &dyn Fn(&RunResult) -> Option<crate::stats::estimate::Estimate>| {
+                        study::ComparePanel {
+                            title: title.to_string(),
+                            share,
+                            values: runs.iter().map(|r| f(&r.result)).collect(),
+                        }
+                    };
+                let data = study::CompareData {
+                    names: c.names.clone(),
+                    panels: vec![
+                        panel(l.within_target_card, true, &|r| r.estimate(&key).copied()),
+                        panel(l.wait_mean_card, false, &|r| r.estimate("wait_mean").copied()),
+                        panel(l.wait_p90_card, false, &|r| r.estimate("wait_p90").copied()),
+                        panel(l.overtime_card, false, &html::total_overtime),
+                    ],
+                };
+                let chart = write_chart(render_compare(&data, l), &target);
+                let page = html::comparison_html(&c, chart.as_ref(), l);
+                if let Err(e) = write::write_atomic(&target.join("report.html"), page.as_bytes()) {
+                    eprintln!("warning: report not written: {e}");
+                }
+            }
             if !o.quiet {
                 let seconds: f64 = runs.iter().map(|f| f.seconds).sum();
                 let _ = writeln!(

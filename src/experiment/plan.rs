@@ -148,6 +148,8 @@ pub struct Plan {
     pub best: Evaluation,
     pub feasible: bool,
     pub evaluations: usize,
+    /// Every staffing tried: staff-hours a day and the target KPIs' estimates.
+    pub tried: Vec<(f64, Vec<Option<crate::stats::estimate::Estimate>>)>,
 }
 
 /// Most servers the planner gives one pool.
@@ -200,9 +202,15 @@ pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32, tried: &dyn 
             since_improvement += 1;
         }
     }
+    let history = |cache: &BTreeMap<Vec<u32>, Evaluation>| {
+        cache
+            .values()
+            .map(|e| (e.staff_hours, targets.iter().map(|t| e.result.estimate(&t.key).copied()).collect()))
+            .collect()
+    };
     if current.shortfall > 0.0 {
         let evaluations = cache.len();
-        return Plan { start, best: best_infeasible, feasible: false, evaluations };
+        return Plan { start, best: best_infeasible, feasible: false, evaluations, tried: history(&cache) };
     }
     // Descent: cut each pool to the fewest servers that keep every target.
     loop {
@@ -231,5 +239,5 @@ pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32, tried: &dyn 
         }
     }
     let evaluations = cache.len();
-    Plan { start, best: current, feasible: true, evaluations }
+    Plan { start, best: current, feasible: true, evaluations, tried: history(&cache) }
 }

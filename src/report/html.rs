@@ -5,6 +5,7 @@
 use super::charts::{Chart, FONT, FONT_BYTES, base64};
 use super::labels::Labels;
 use crate::experiment::RunResult;
+use crate::experiment::compare::Comparison;
 use crate::scenario::LoadedScenario;
 use crate::scenario::model::{ArrivalProcess, Horizon, clock};
 use crate::stats::estimate::Estimate;
@@ -32,7 +33,7 @@ fn mins(e: &Estimate, unit: &str) -> (String, String) {
 }
 
 /// Overtime summed over pools, estimated from per-replication sums.
-fn total_overtime(r: &RunResult) -> Option<Estimate> {
+pub fn total_overtime(r: &RunResult) -> Option<Estimate> {
     let cols: Vec<usize> =
         r.kpi_defs.iter().enumerate().filter(|(_, d)| d.key.ends_with(".overtime")).map(|(i, _)| i).collect();
     (!cols.is_empty()).then(|| Estimate::from_values(r.values.iter().map(|v| cols.iter().map(|&i| v[i]).sum())))
@@ -44,6 +45,72 @@ fn inline_svg(svg: &str) -> &str {
         (Some(_), Some(end)) => &svg[end + "</style></defs>".len()..],
         _ => svg,
     }
+}
+
+/// `report.html` of a comparison: the chart and the headline differences.
+pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> String {
+    let mut rows = String::from("<tr><th>KPI</th>");
+    for (i, n) in c.names.iter().enumerate() {
+        rows += &if i == 0 {
+            format!("<th>{}</th>", esc(n))
+        } else {
+            format!("<th>{} − {}</th>", esc(n), esc(&c.names[0]))
+        };
+    }
+    rows += "</tr>";
+    for row in c.rows.iter().filter(|r| super::comparison::headline(&r.key)) {
+        let f = |x: f64| if row.unit == "share" { format!("{:.1}%", x * 100.0) } else { format!("{x:.1}") };
+        rows += &format!("<tr><td>{}</td>", esc(&row.key));
+        for i in 0..c.names.len() {
+            let cell = if i == 0 {
+                row.estimates[0].map_or("-".into(), |e| f(e.mean))
+            } else {
+                row.differences[i].map_or("-".into(), |d| {
+                    let star = if row.significant(i) { " *" } else { "" };
+                    format!("{}{} ± {}{star}", if d.mean > 0.0 { "+" } else { "" }, f(d.mean), f(d.half_width))
+                })
+            };
+            rows += &format!("<td>{cell}</td>");
+        }
+        rows += "</tr>";
+    }
+    let figure = chart.map_or(String::new(), |c| {
+        let svg = &c.svg;
+        match svg.find('>') {
+            Some(i) => format!("<figure>{}>{}</figure>", &svg[..i], inline_svg(&svg[i + 1..])),
+            None => String::new(),
+        }
+    });
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+@font-face {{ font-family: "{FONT}"; src: url(data:font/otf;base64,{font}); }}
+body {{ font-family: "{FONT}", sans-serif; margin: 0 auto; max-width: 1100px; padding: 16px; color: #222; background: #fafafa; }}
+figure {{ margin: 12px 0; background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 4px; }}
+figure svg {{ width: 100%; height: auto; display: block; }}
+table {{ border-collapse: collapse; margin: 8px 0; background: #fff; width: 100%; }}
+th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
+</style>
+</head>
+<body>
+<h1>{title}: {names}</h1>
+{figure}
+<table>{rows}</table>
+<p>* {note}</p>
+</body>
+</html>
+"#,
+        lang = if l.lang == "zh" { "zh-CN" } else { "en" },
+        title = l.comparison_title,
+        names = esc(&c.names.join(", ")),
+        font = base64(FONT_BYTES),
+        note = l.interval_note,
+    )
 }
 
 pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labels) -> String {

@@ -68,6 +68,10 @@ pub struct Labels {
     pub interval_note: &'static str,
     pub chart_missing: &'static str,
     pub key_figures: &'static str,
+    pub staff_hours_per_day: &'static str,
+    pub target: &'static str,
+    pub comparison_title: &'static str,
+    pub plan: &'static str,
 }
 
 pub const EN: Labels = Labels {
@@ -126,6 +130,10 @@ pub const EN: Labels = Labels {
     interval_note: "± is the half-width of the 95% confidence interval across replications.",
     chart_missing: "chart not available",
     key_figures: "Key figures",
+    staff_hours_per_day: "staff-hours a day",
+    target: "target",
+    comparison_title: "Comparison",
+    plan: "plan",
 };
 
 pub const ZH: Labels = Labels {
@@ -184,6 +192,10 @@ pub const ZH: Labels = Labels {
     interval_note: "± 为各次重复间95%置信区间的半宽。",
     chart_missing: "图表不可用",
     key_figures: "关键指标",
+    staff_hours_per_day: "每日人时",
+    target: "目标",
+    comparison_title: "方案比较",
+    plan: "方案",
 };
 
 impl Lang {

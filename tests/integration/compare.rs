@@ -51,4 +51,7 @@ fn compare_writes_csv_and_json_and_marks_significance() {
         serde_json::from_slice(&std::fs::read(dir.join("comparison/comparison.json")).unwrap()).unwrap();
     assert_eq!(json["baseline"], "municipal");
     assert_eq!(json["scenarios"].as_array().unwrap().len(), 2);
+    for f in ["charts/comparison.svg", "charts/comparison.png", "report.html"] {
+        assert!(dir.join("comparison").join(f).metadata().unwrap().len() > 1000, "{f}");
+    }
 }

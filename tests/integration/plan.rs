@@ -28,6 +28,9 @@ fn a_plan_meets_its_targets_and_still_does_on_a_fresh_seed() {
     let plan: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("municipal-plan/plan.json")).unwrap()).unwrap();
     assert_eq!(plan["feasible"], true);
+    for f in ["charts/plan.svg", "charts/plan.png"] {
+        assert!(dir.join("municipal-plan").join(f).metadata().unwrap().len() > 1000, "{f}");
+    }
     for t in plan["targets"].as_array().unwrap() {
         let text = t["target"].as_str().unwrap();
         if text.contains(">=") {

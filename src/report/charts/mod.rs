@@ -12,6 +12,7 @@ mod completion;
 mod overtime;
 mod queue;
 mod stages;
+pub mod study;
 mod utilization;
 mod within_target;
 
@@ -191,6 +192,18 @@ pub fn render_all(d: &ChartData, l: &Labels) -> Vec<Result<Chart, ChartError>> {
         out.push(render!("overtime", overtime, d, l));
     }
     out
+}
+
+/// The chart of a comparison: headline KPIs side by side.
+pub fn render_compare(d: &study::CompareData, l: &Labels) -> Result<Chart, ChartError> {
+    use study::compare;
+    render!("comparison", compare, d, l)
+}
+
+/// A chart of KPI panels against a numeric x (sweeps and plans).
+pub fn render_xy(name: &'static str, panels: &[study::XyPanel], l: &Labels) -> Result<Chart, ChartError> {
+    use study::xy;
+    render!("xy", xy, panels, l).map(|c| Chart { name, ..c })
 }
 
 fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, Box<dyn Error>> {

@@ -1,0 +1,201 @@
+//! Charts of studies: scenarios side by side (compare), a KPI against a swept
+//! key (sweep), and each target's KPI against staff-hours over the staffings
+//! the planner tried (plan). Every value is drawn with its 95% interval.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::*;
+
+/// A KPI for each compared scenario.
+pub struct ComparePanel {
+    pub title: String,
+    pub share: bool,
+    pub values: Vec<Option<Estimate>>,
+}
+
+pub struct CompareData {
+    pub names: Vec<String>,
+    pub panels: Vec<ComparePanel>,
+}
+
+/// One curve: a label and (x, estimate) points.
+pub type Curve = (String, Vec<(f64, Estimate)>);
+
+/// A KPI against a numeric x, with an optional reference line.
+pub struct XyPanel {
+    pub title: String,
+    pub x_desc: String,
+    pub share: bool,
+    pub curves: Vec<Curve>,
+    /// (y, label) of a horizontal target or reference line.
+    pub line: Option<(f64, String)>,
+    /// Draw points only (no connecting lines).
+    pub scatter: bool,
+    /// An x to mark, with its label (the plan).
+    pub mark: Option<(f64, String)>,
+}
+
+fn fmt_y(share: bool) -> impl Fn(&f64) -> String {
+    move |y| if share { format!("{:.0}%", y * 100.0) } else { format!("{y:.0}") }
+}
+
+fn bounds(e: &Estimate) -> (f64, f64) {
+    if e.half_width.is_finite() { (e.low(), e.high()) } else { (e.mean, e.mean) }
+}
+
+const COLOURS: [RGBColor; 5] = [INK_BLUE, INK_ORANGE, INK_GREEN, INK_RED, INK_GREY];
+
+fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, names: &[String], p: &ComparePanel) -> ChartResult
+where
+    DB::ErrorType: 'static,
+{
+    let n = names.len();
+    let top = p.values.iter().flatten().map(|e| bounds(e).1).fold(if p.share { 0.0 } else { 1.0 }, f64::max);
+    let top = if p.share { top.clamp(0.05, 1.0) * 1.08 } else { top * 1.15 };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, font(AXIS_SIZE + 2))
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(56)
+        .build_cartesian_2d(0.0..n as f64, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(n * 2 + 1)
+        .x_label_formatter(&|x| {
+            if (x.fract() - 0.5).abs() < 1e-6 {
+                names.get(x.floor() as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&fmt_y(p.share))
+        .label_style(font(LABEL_SIZE - 2))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    for (i, e) in p.values.iter().enumerate() {
+        let Some(e) = e.filter(|e| e.mean.is_finite()) else { continue };
+        let x = i as f64;
+        let c = COLOURS[i % COLOURS.len()];
+        chart
+            .draw_series(std::iter::once(Rectangle::new([(x + 0.2, 0.0), (x + 0.8, e.mean)], c.mix(0.85).filled())))?;
+        let (lo, hi) = bounds(&e);
+        chart.draw_series(std::iter::once(ErrorBar::new_vertical(
+            x + 0.5,
+            lo,
+            e.mean,
+            hi,
+            BLACK.stroke_width(2),
+            10,
+        )))?;
+        let text = if p.share { format!("{:.1}%", e.mean * 100.0) } else { format!("{:.1}", e.mean) };
+        chart.draw_series(std::iter::once(Text::new(text, (x + 0.5, hi + top * 0.05), centred(LABEL_SIZE))))?;
+    }
+    Ok(())
+}
+
+pub mod compare {
+    use super::*;
+
+    pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, d: &CompareData, _l: &Labels) -> ChartResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let cols = 2;
+        let rows = d.panels.len().div_ceil(cols);
+        for (area, p) in root.split_evenly((rows, cols)).iter().zip(&d.panels) {
+            bar_panel(area, &d.names, p)?;
+        }
+        Ok(())
+    }
+}
+
+fn xy_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &XyPanel) -> ChartResult
+where
+    DB::ErrorType: 'static,
+{
+    let xs: Vec<f64> = p.curves.iter().flat_map(|(_, pts)| pts.iter().map(|q| q.0)).collect();
+    let (x0, x1) =
+        (xs.iter().copied().fold(f64::INFINITY, f64::min), xs.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    let pad = ((x1 - x0) * 0.05).max(0.5);
+    let ys: Vec<(f64, f64)> = p.curves.iter().flat_map(|(_, pts)| pts.iter().map(|q| bounds(&q.1))).collect();
+    let mut y0 = ys.iter().map(|b| b.0).fold(f64::INFINITY, f64::min);
+    let mut y1 = ys.iter().map(|b| b.1).fold(f64::NEG_INFINITY, f64::max);
+    if let Some((y, _)) = p.line {
+        y0 = y0.min(y);
+        y1 = y1.max(y);
+    }
+    let span = (y1 - y0).max(if p.share { 0.01 } else { 1.0 });
+    let (y0, y1) = ((y0 - span * 0.08).max(if p.share { 0.0 } else { f64::NEG_INFINITY }), y1 + span * 0.08);
+    let (y0, y1) = if p.share { (y0, y1.min(1.0 + span * 0.05)) } else { (y0.max(0.0).min(y1), y1) };
+    let mut chart = ChartBuilder::on(area)
+        .caption(&p.title, font(AXIS_SIZE + 2))
+        .margin(12)
+        .x_label_area_size(44)
+        .y_label_area_size(60)
+        .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc(&p.x_desc)
+        .x_label_formatter(&|x| format!("{x}"))
+        .y_label_formatter(&|y| if p.share { format!("{:.1}%", y * 100.0) } else { format!("{y:.1}") })
+        .label_style(font(LABEL_SIZE - 2))
+        .axis_desc_style(font(LABEL_SIZE))
+        .light_line_style(WHITE.mix(0.0))
+        .draw()?;
+    if let Some((y, label)) = &p.line {
+        chart
+            .draw_series(LineSeries::new([(x0 - pad, *y), (x1 + pad, *y)], INK_RED.stroke_width(2)))?
+            .label(label.clone())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], INK_RED.stroke_width(2)));
+    }
+    if let Some((x, label)) = &p.mark {
+        chart
+            .draw_series(LineSeries::new([(*x, y0), (*x, y1)], INK_GREEN.stroke_width(2)))?
+            .label(label.clone())
+            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], INK_GREEN.stroke_width(2)));
+    }
+    for (k, (label, pts)) in p.curves.iter().enumerate() {
+        let c = COLOURS[k % COLOURS.len()];
+        chart.draw_series(pts.iter().map(|(x, e)| {
+            let (lo, hi) = bounds(e);
+            ErrorBar::new_vertical(*x, lo, e.mean, hi, c.stroke_width(2), 8)
+        }))?;
+        let drawn = if p.scatter {
+            chart.draw_series(pts.iter().map(|(x, e)| Circle::new((*x, e.mean), 4, c.filled())))?
+        } else {
+            chart.draw_series(LineSeries::new(pts.iter().map(|(x, e)| (*x, e.mean)), c.stroke_width(3)))?
+        };
+        if !label.is_empty() {
+            drawn
+                .label(label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        }
+    }
+    if p.line.is_some() || p.mark.is_some() || p.curves.iter().any(|(l, _)| !l.is_empty()) {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(INK_GREY)
+            .label_font(font(LABEL_SIZE - 2))
+            .draw()?;
+    }
+    Ok(())
+}
+
+pub mod xy {
+    use super::*;
+
+    pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, panels: &[XyPanel], _l: &Labels) -> ChartResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let areas = root.split_evenly((1, panels.len().max(1)));
+        for (area, p) in areas.iter().zip(panels) {
+            xy_panel(area, p)?;
+        }
+        Ok(())
+    }
+}
