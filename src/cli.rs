@@ -241,6 +241,13 @@ fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Pat
     written
 }
 
+/// Writes a value as one line of JSON.
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Error> {
+    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    bytes.push(b'\n');
+    Ok(write::write_atomic(path, &bytes)?)
+}
+
 /// Writes one chart as SVG and PNG into `dir/charts/`; failures are warnings.
 fn write_chart(chart: Result<Chart, ChartError>, dir: &Path) -> Option<Chart> {
     match chart {
@@ -449,9 +456,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 bar.finish_and_clear();
                 let file = shard::ShardFile::new(&s.scenario.name, &s.content_hash, seed, reps, (i, n), &part);
                 let path = o.out.join(&s.scenario.name).join(format!("shard-{i}-of-{n}.json"));
-                let mut bytes = serde_json::to_vec(&file).unwrap_or_default();
-                bytes.push(b'\n');
-                write::write_atomic(&path, &bytes)?;
+                write_json(&path, &file)?;
                 if !o.quiet {
                     let _ = writeln!(
                         out,
@@ -601,9 +606,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     points: results.iter().map(|p| sweep::store(&p.estimates)).collect(),
                 };
                 let path = target.join(format!("sweep-shard-{i}-of-{n}.json"));
-                let mut bytes = serde_json::to_vec(&f).unwrap_or_default();
-                bytes.push(b'\n');
-                write::write_atomic(&path, &bytes)?;
+                write_json(&path, &f)?;
                 if !o.quiet {
                     let _ = writeln!(
                         out,

@@ -39,12 +39,15 @@ pub fn total_overtime(r: &RunResult) -> Option<Estimate> {
     (!cols.is_empty()).then(|| Estimate::from_values(r.values.iter().map(|v| cols.iter().map(|&i| v[i]).sum())))
 }
 
-/// Removes the per-chart font (the page embeds it once).
-fn inline_svg(svg: &str) -> &str {
-    match (svg.find("<defs><style>@font-face"), svg.find("</style></defs>")) {
-        (Some(_), Some(end)) => &svg[end + "</style></defs>".len()..],
-        _ => svg,
-    }
+/// A chart as an inline `<figure>`, without its own copy of the font (the
+/// page embeds it once); the SVG's viewBox lets the page's CSS scale it.
+fn figure(c: &Chart) -> String {
+    let svg = &c.svg;
+    let body = match (svg.find('>'), svg.find("<defs><style>@font-face"), svg.find("</style></defs>")) {
+        (Some(open), Some(_), Some(end)) => format!("{}{}", &svg[..=open], &svg[end + "</style></defs>".len()..]),
+        _ => svg.clone(),
+    };
+    format!("<figure id=\"{}\">{body}</figure>\n", c.name)
 }
 
 /// `report.html` of a comparison: the chart and the headline differences.
@@ -74,13 +77,7 @@ pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> Str
         }
         rows += "</tr>";
     }
-    let figure = chart.map_or(String::new(), |c| {
-        let svg = &c.svg;
-        match svg.find('>') {
-            Some(i) => format!("<figure>{}>{}</figure>", &svg[..i], inline_svg(&svg[i + 1..])),
-            None => String::new(),
-        }
-    });
+    let figure = chart.map_or(String::new(), figure);
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -135,16 +132,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
         cards += &card(v.trim(), &pm, l.overtime_card);
     }
 
-    let mut figures = String::new();
-    for c in charts {
-        // The SVG's opening tag already carries a viewBox; the page's CSS scales it.
-        let svg = &c.svg;
-        let body = match svg.find('>') {
-            Some(i) => format!("{}>{}", &svg[..i], inline_svg(&svg[i + 1..])),
-            None => svg.clone(),
-        };
-        figures += &format!("<figure id=\"{}\">{body}</figure>\n", c.name);
-    }
+    let figures: String = charts.iter().map(figure).collect();
 
     let mut params = String::new();
     if let Horizon::Days { days, hours } = sc.horizon {

@@ -253,6 +253,16 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+/// The label of a categorical axis with one category per unit: the name at
+/// each category's centre, nothing elsewhere.
+fn category_label(names: &[String], x: f64) -> String {
+    if (x.fract() - 0.5).abs() < 1e-6 {
+        names.get(x.floor() as usize).cloned().unwrap_or_default()
+    } else {
+        String::new()
+    }
+}
+
 /// Formats an hour of day as "09:00".
 fn hour_label(h: f64) -> String {
     format!("{:02}:00", h.round() as i64)

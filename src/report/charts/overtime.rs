@@ -31,13 +31,7 @@ where
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
-        .x_label_formatter(&|x| {
-            if (x.fract() - 0.5).abs() < 1e-6 {
-                names.get(x.floor() as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| category_label(&names, *x))
         .y_desc(l.server_minutes_per_day)
         .y_label_formatter(&|y| format!("{y:.0}"))
         .label_style(font(LABEL_SIZE))

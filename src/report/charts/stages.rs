@@ -23,13 +23,7 @@ where
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
-        .x_label_formatter(&|x| {
-            if (x.fract() - 0.5).abs() < 1e-6 {
-                names.get(x.floor() as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .x_label_formatter(&|x| category_label(&names, *x))
         .y_desc(l.share_within_budget)
         .y_label_formatter(&|y| if *y <= 1.0 { format!("{:.0}%", y * 100.0) } else { String::new() })
         .label_style(font(LABEL_SIZE))
