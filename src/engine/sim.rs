@@ -46,7 +46,10 @@ impl Model {
     pub fn new(scenario: Scenario) -> Self {
         let n_stages = scenario.stages.len();
         let n_types = scenario.case_types.len();
-        let n_classes = scenario.case_types.iter().map(|t| t.priority as usize).max().unwrap_or(0) + 1;
+        let top = scenario.case_types.iter().map(|t| t.priority as usize).max().unwrap_or(0);
+        let green = scenario.arrivals.green_channel_share > 0.0;
+        // The green channel is one class above every type's priority.
+        let n_classes = top + 1 + usize::from(green);
         let mut acc = 0.0;
         let mut cumulative_share: Vec<f64> = scenario
             .case_types
@@ -63,11 +66,15 @@ impl Model {
         let mut stage_type_pools = vec![Vec::new(); n_stages * n_types];
         for (p, pool) in scenario.pools.iter().enumerate() {
             for &s in &pool.stages {
-                for (t, ct) in scenario.case_types.iter().enumerate() {
+                for &t in &pool.case_types {
+                    let ct = &scenario.case_types[t];
                     if ct.route.iter().any(|step| step.stage == s) {
                         stage_type_pools[s * n_types + t].push(p as u16);
-                        let q = (s * n_types + t) * n_classes + ct.priority as usize;
-                        pool_queues[p].push(q as u32);
+                        let base = (s * n_types + t) * n_classes;
+                        pool_queues[p].push((base + ct.priority as usize) as u32);
+                        if green {
+                            pool_queues[p].push((base + n_classes - 1) as u32);
+                        }
                     }
                 }
             }
@@ -98,6 +105,8 @@ struct Person {
     service: [f64; MAX_ROUTE],
     ctype: u16,
     step: u8,
+    /// Priority class (the green channel is the top class).
+    class: u8,
     called: bool,
     day: u32,
 }
@@ -269,6 +278,29 @@ impl Sim<'_> {
         for (slot, step) in service.iter_mut().zip(&ct.route) {
             *slot = step.service.sample(&mut rng);
         }
+        // Drawn after everything else, always, so that switching a practice on
+        // or off leaves every other draw of every person as it was.
+        let (green_u, outside_u) = (uniform(&mut rng), uniform(&mut rng));
+        let green = green_u < m.scenario.arrivals.green_channel_share;
+        if outside_u < ct.outside_share {
+            self.rec.diversion(now);
+        } else {
+            self.admit(ctype, service, green);
+        }
+        match self.next_arrival() {
+            Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
+            None => {
+                if matches!(m.scenario.horizon, Horizon::Continuous { .. }) {
+                    self.rec.close_window(now);
+                }
+            }
+        }
+    }
+
+    /// A person takes a ticket and joins the first stage.
+    fn admit(&mut self, ctype: usize, service: [f64; MAX_ROUTE], green: bool) {
+        let now = self.now;
+        let class = if green { self.m.n_classes - 1 } else { self.m.scenario.case_types[ctype].priority as usize };
         let person = Person {
             arrival: now,
             stage_enter: now,
@@ -277,6 +309,7 @@ impl Sim<'_> {
             service,
             ctype: ctype as u16,
             step: 0,
+            class: class as u8,
             called: false,
             day: (now / DAY) as u32,
         };
@@ -292,14 +325,6 @@ impl Sim<'_> {
         };
         self.rec.arrival(now);
         self.enter_stage(id);
-        match self.next_arrival() {
-            Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
-            None => {
-                if matches!(m.scenario.horizon, Horizon::Continuous { .. }) {
-                    self.rec.close_window(now);
-                }
-            }
-        }
     }
 
     fn stage_of(&self, id: u32) -> usize {
@@ -318,8 +343,7 @@ impl Sim<'_> {
         } else {
             p.queued_seq = self.queued_seq;
             self.queued_seq += 1;
-            let class = self.m.scenario.case_types[ctype].priority as usize;
-            let q = self.m.queue_index(stage, ctype, class);
+            let q = self.m.queue_index(stage, ctype, p.class as usize);
             self.queues[q].push_back(id);
             self.rec.queue_change(self.now, stage, 1);
         }
@@ -332,9 +356,10 @@ impl Sim<'_> {
         p.service_start = now;
         let duration = p.service[p.step as usize];
         let (arrival, first, ctype) = (p.arrival, !p.called, p.ctype as usize);
+        let green = self.m.scenario.arrivals.green_channel_share > 0.0 && p.class as usize == self.m.n_classes - 1;
         p.called = true;
         if first {
-            self.rec.first_call(arrival, ctype, now - arrival);
+            self.rec.first_call(arrival, ctype, green, now - arrival);
         }
         self.rec.busy_change(now, pool, 1);
         self.calendar.schedule(now + duration, Event::ServiceEnd { pool: pool as u16, case: id });

@@ -70,6 +70,9 @@ pub struct Arrivals {
     /// Multipliers of the arrival rate for successive days, cycled; each > 0.
     /// Empty means 1 every day.
     pub day_factors: Vec<f64>,
+    /// Share of arrivals in the green channel (the elderly, the ill, the
+    /// disabled), in [0, 1): called before every priority class.
+    pub green_channel_share: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -110,6 +113,9 @@ pub struct Pool {
     pub count: u32,
     /// Stages this pool serves, without repeats.
     pub stages: Vec<StageId>,
+    /// Case types this pool serves (indices into `case_types`); all when the
+    /// file does not say (an integrated window).
+    pub case_types: Vec<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -122,6 +128,9 @@ pub struct CaseType {
     pub counts_toward_target: bool,
     /// Priority class, 0..=MAX_PRIORITY; higher is called first.
     pub priority: u8,
+    /// Share of this type's demand handled outside the hall (bank branches,
+    /// self-service machines), in [0, 1).
+    pub outside_share: f64,
     /// 1..=MAX_ROUTE steps.
     pub route: Vec<Step>,
 }

@@ -52,6 +52,7 @@ pub struct Arrivals {
     pub rate_per_minute: Option<S<f64>>,
     pub interarrival: Option<S<RawDist>>,
     pub day_factors: Option<S<Vec<S<f64>>>>,
+    pub green_channel_share: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -68,6 +69,7 @@ pub struct Pool {
     pub name: S<String>,
     pub count: S<i64>,
     pub stages: S<Vec<S<String>>>,
+    pub case_types: Option<S<Vec<S<String>>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +79,7 @@ pub struct CaseType {
     pub share: S<f64>,
     pub counts_toward_target: Option<S<bool>>,
     pub priority: Option<S<i64>>,
+    pub outside_share: Option<S<f64>>,
     pub route: S<Vec<S<String>>>,
     pub service: S<BTreeMap<S<String>, S<RawDist>>>,
 }

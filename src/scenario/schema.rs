@@ -205,6 +205,14 @@ pub const KEYS: &[Key] = &[
         "known stages, no repeats",
         "Stages this pool serves. A person takes a free server of the first pool (file order) that serves the stage.",
     ),
+    key(
+        "[[pool]].case_types",
+        "array of case-type names",
+        "",
+        "all case types",
+        "known case types, no repeats",
+        "Case types this pool serves: windows per group of types, or, left out, one integrated pool for all (一窗受理). Every stage on every route needs a pool with staff that serves it for that type.",
+    ),
     key("[[case_type]].name", "string", "", "required", "letters, digits, `_`, `-`; unique", "A kind of case."),
     key(
         "[[case_type]].share",

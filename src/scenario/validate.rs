@@ -68,6 +68,15 @@ impl Checker {
         }
     }
 
+    fn share_below_one(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
+        let x = *v.get_ref();
+        if x.is_finite() && (0.0..1.0).contains(&x) {
+            Some(x)
+        } else {
+            self.err(v.span(), path, format!("must be a share in [0, 1), got {x}"))
+        }
+    }
+
     fn int_in(&mut self, v: &S<i64>, path: &str, lo: i64, hi: i64) -> Option<i64> {
         let x = *v.get_ref();
         if (lo..=hi).contains(&x) {
@@ -329,6 +338,9 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         );
     }
     c.unique_names("pool", r.pools.iter().enumerate().map(|(i, p)| (i, &p.get_ref().name)));
+    let type_ids = c.unique_names("case_type", r.case_types.iter().enumerate().map(|(i, t)| (i, &t.get_ref().name)));
+    let type_list: Vec<&str> = r.case_types.iter().map(|t| t.get_ref().name.get_ref().as_str()).collect();
+    let types_complete = !r.unreadable.contains("case_type");
     let mut pools = Vec::new();
     for (i, p) in r.pools.iter().enumerate() {
         let p = p.get_ref();
@@ -354,8 +366,46 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 served.push(id);
             }
         }
+        let case_types = match &p.case_types {
+            None => (0..r.case_types.len()).collect(),
+            Some(list) => {
+                if list.get_ref().is_empty() {
+                    c.err::<()>(
+                        list.span(),
+                        format!("pool[{i}].case_types"),
+                        "must name at least one case type, or be removed (all types)",
+                    );
+                }
+                let mut ids = Vec::new();
+                for (j, t) in list.get_ref().iter().enumerate() {
+                    match type_ids.get(t.get_ref()) {
+                        Some(&id) if ids.contains(&id) => {
+                            c.err::<()>(
+                                t.span(),
+                                format!("pool[{i}].case_types[{j}]"),
+                                format!("case type {:?} is listed twice", t.get_ref()),
+                            );
+                        }
+                        Some(&id) => ids.push(id),
+                        None if !types_complete => {}
+                        None => {
+                            c.err::<()>(
+                                t.span(),
+                                format!("pool[{i}].case_types[{j}]"),
+                                format!(
+                                    "unknown case type {:?}; the case types are {}",
+                                    t.get_ref(),
+                                    names(&type_list)
+                                ),
+                            );
+                        }
+                    }
+                }
+                ids
+            }
+        };
         if let (Some(name), Some(count)) = (name, count) {
-            pools.push(Pool { name, count: count as u32, stages: served });
+            pools.push(Pool { name, count: count as u32, stages: served, case_types });
         }
     }
 
@@ -367,10 +417,8 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             "no case types: add at least one [[case_type]] with `name`, `share`, `route` and `service`",
         );
     }
-    c.unique_names("case_type", r.case_types.iter().enumerate().map(|(i, t)| (i, &t.get_ref().name)));
     let mut case_types = Vec::new();
     let mut share_sum = 0.0;
-    let mut routed = BTreeMap::<StageId, Range<usize>>::new();
     for (i, t) in r.case_types.iter().enumerate() {
         let t = t.get_ref();
         let p = format!("case_type[{i}]");
@@ -382,6 +430,10 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             None => Some(0),
         };
         let counts = t.counts_toward_target.as_ref().is_none_or(|v| *v.get_ref());
+        let outside_share = match &t.outside_share {
+            Some(v) => c.share_below_one(v, &format!("{p}.outside_share")),
+            None => Some(0.0),
+        };
         let route_raw = t.route.get_ref();
         if route_raw.is_empty() || route_raw.len() > MAX_ROUTE {
             c.err::<()>(
@@ -398,7 +450,6 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 ok = false;
                 continue;
             };
-            routed.entry(id).or_insert_with(|| s.span());
             match services.iter().find(|(k, _)| k.get_ref() == s.get_ref()) {
                 Some((_, d)) => match c.dist(d, &format!("{p}.service.{}", s.get_ref())) {
                     Some(service) => route.push(Step { stage: id, service }),
@@ -421,8 +472,17 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 );
             }
         }
-        if let (Some(name), Some(share), Some(priority), true) = (name, share, priority, ok) {
-            case_types.push(CaseType { name, share, counts_toward_target: counts, priority: priority as u8, route });
+        if let (Some(name), Some(share), Some(priority), Some(outside_share), true) =
+            (name, share, priority, outside_share, ok)
+        {
+            case_types.push(CaseType {
+                name,
+                share,
+                counts_toward_target: counts,
+                priority: priority as u8,
+                outside_share,
+                route,
+            });
         }
     }
     if !r.case_types.is_empty() && !r.unreadable.contains("case_type") && (share_sum - 1.0).abs() > SHARE_TOLERANCE {
@@ -434,23 +494,36 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         );
     }
 
-    // Every stage on a route must be served by staff.
-    for (&id, span) in &routed {
-        let staffed: u32 = r
-            .pools
-            .iter()
-            .filter(|p| p.get_ref().stages.get_ref().iter().any(|s| stage_ids.get(s.get_ref()) == Some(&id)))
-            .map(|p| (*p.get_ref().count.get_ref()).clamp(0, i64::from(u32::MAX)) as u32)
-            .sum();
-        if staffed == 0 && !r.unreadable.contains("pool") {
-            c.err::<()>(
-                span.clone(),
-                format!("stage[{id}]"),
-                format!(
-                    "no pool with staff serves stage {:?}; add it to a pool's `stages` with `count` >= 1",
-                    stage_list[id]
-                ),
-            );
+    // Every stage on every route must be served by staff who take that case type.
+    if !r.unreadable.contains("pool") {
+        for (t, ct) in r.case_types.iter().enumerate() {
+            let ct = ct.get_ref();
+            for s in ct.route.get_ref() {
+                let Some(&id) = stage_ids.get(s.get_ref()) else { continue };
+                let staffed: i64 = r
+                    .pools
+                    .iter()
+                    .map(|p| p.get_ref())
+                    .filter(|p| p.stages.get_ref().iter().any(|x| x.get_ref() == s.get_ref()))
+                    .filter(|p| {
+                        p.case_types
+                            .as_ref()
+                            .is_none_or(|l| l.get_ref().iter().any(|x| x.get_ref() == ct.name.get_ref()))
+                    })
+                    .map(|p| (*p.count.get_ref()).max(0))
+                    .sum();
+                if staffed == 0 {
+                    c.err::<()>(
+                        s.span(),
+                        format!("case_type[{t}].route"),
+                        format!(
+                            "no pool with staff serves stage {:?} for case type {:?}; add both to a pool's `stages` and `case_types` (or leave `case_types` out) with `count` >= 1",
+                            stage_list[id],
+                            ct.name.get_ref()
+                        ),
+                    );
+                }
+            }
         }
     }
 
@@ -557,7 +630,11 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
         }
         ArrivalProcess::Renewal { interarrival }
     };
-    Some(Arrivals { process, day_factors })
+    let green_channel_share = match &a.green_channel_share {
+        Some(v) => c.share_below_one(v, "arrivals.green_channel_share")?,
+        None => 0.0,
+    };
+    Some(Arrivals { process, day_factors, green_channel_share })
 }
 
 fn check_profile(

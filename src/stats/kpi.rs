@@ -87,6 +87,14 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     let mut k = KpiSet::default();
     k.push("arrived", count_unit, "people who took a ticket", r.arrived as f64 / days);
     k.push("completed", count_unit, "people whose route was completed", r.completed as f64 / days);
+    if s.case_types.iter().any(|t| t.outside_share > 0.0) {
+        k.push(
+            "diverted",
+            count_unit,
+            "cases handled outside the hall (bank branches, self-service)",
+            r.diverted as f64 / days,
+        );
+    }
     let fw = &r.first_wait_hist;
     k.push("wait_mean", "minutes", "wait from ticket to first call, mean", r.first_wait.mean());
     k.push("wait_p50", "minutes", "wait from ticket to first call, median", fw.quantile(0.5));
@@ -98,6 +106,10 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         "share of people who found no free window at their first stage",
         ratio(r.first_wait_positive as f64, r.first_wait.n as f64),
     );
+    if s.arrivals.green_channel_share > 0.0 {
+        let (key, what) = ("green_channel.wait_mean", "green-channel people: wait from ticket to first call, mean");
+        k.push(key, "minutes", what, r.green_wait.mean());
+    }
     k.push(
         "wait_max",
         "minutes",

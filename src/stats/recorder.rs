@@ -190,6 +190,10 @@ pub struct Recorder {
     pub first_wait: Tally,
     /// People who found no free server at their first stage.
     pub first_wait_positive: u64,
+    /// Wait before first call of green-channel people, minutes.
+    pub green_wait: Tally,
+    /// Demand handled outside the hall (never took a ticket).
+    pub diverted: u64,
     pub first_wait_hist: LogHistogram,
     /// Time from ticket to completion, minutes.
     pub time_in_system: Tally,
@@ -249,6 +253,8 @@ impl Recorder {
             eligible_within_target: 0,
             first_wait: Tally::default(),
             first_wait_positive: 0,
+            green_wait: Tally::default(),
+            diverted: 0,
             first_wait_hist: LogHistogram::new(),
             time_in_system: Tally::default(),
             time_in_system_hist: LogHistogram::new(),
@@ -286,6 +292,14 @@ impl Recorder {
         }
     }
 
+    /// A person's case is handled outside the hall.
+    #[inline]
+    pub fn diversion(&mut self, t: f64) {
+        if self.counts(t) {
+            self.diverted += 1;
+        }
+    }
+
     #[inline]
     pub fn queue_change(&mut self, t: f64, stage: usize, delta: i32) {
         self.stage_queue[stage].change(t, delta);
@@ -294,8 +308,11 @@ impl Recorder {
 
     /// A person is called for the first time, `wait` minutes after the ticket.
     #[inline]
-    pub fn first_call(&mut self, arrival: f64, ctype: usize, wait: f64) {
+    pub fn first_call(&mut self, arrival: f64, ctype: usize, green: bool, wait: f64) {
         if self.counts(arrival) {
+            if green {
+                self.green_wait.add(wait);
+            }
             self.first_wait.add(wait);
             self.first_wait_positive += u64::from(wait > 0.0);
             self.type_wait[ctype].add(wait);

@@ -6,6 +6,7 @@ mod compare;
 mod determinism;
 mod deterministic;
 mod plan;
+mod practices;
 mod report;
 mod robustness;
 mod shard;
