@@ -90,7 +90,14 @@ impl Model {
 #[derive(Clone, Copy, Debug)]
 enum Event {
     Arrival,
-    ServiceEnd { pool: u16, case: u32 },
+    ServiceEnd {
+        pool: u16,
+        case: u32,
+    },
+    /// The number on duty in a pool changes (its schedule).
+    Duty {
+        pool: u16,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -135,7 +142,14 @@ struct Sim<'m> {
     people: Vec<Person>,
     free_slots: Vec<u32>,
     queues: Vec<VecDeque<u32>>,
-    free: Vec<u32>,
+    /// Servers free to call, per pool; negative when more are busy than on
+    /// duty (they leave as they finish).
+    free: Vec<i64>,
+    /// Staff on duty per pool.
+    on_duty: Vec<u32>,
+    /// Per pool: its day's duty changes, and the (day, index) of the next one.
+    duty_changes: Vec<Vec<(f64, u32)>>,
+    next_duty: Vec<(u32, usize)>,
     queued_seq: u64,
     arrivals: ArrivalClock,
     horizon_end: f64,
@@ -160,7 +174,10 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         people: Vec::new(),
         free_slots: Vec::new(),
         queues: vec![VecDeque::new(); n_queues],
-        free: s.pools.iter().map(|p| p.count).collect(),
+        free: s.pools.iter().map(|p| i64::from(p.count)).collect(),
+        on_duty: s.pools.iter().map(|p| p.count).collect(),
+        duty_changes: s.pools.iter().map(|p| p.changes()).collect(),
+        next_duty: vec![(0, 0); s.pools.len()],
         queued_seq: 0,
         arrivals: ArrivalClock {
             stream: Stream::new(seed, replication, Purpose::Arrivals, 0),
@@ -185,6 +202,12 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
 
 impl Sim<'_> {
     fn run(&mut self) {
+        for (p, pool) in self.m.scenario.pools.iter().enumerate() {
+            self.rec.duty_change(0.0, p, i64::from(pool.count));
+            if let Some(&(t, _)) = self.duty_changes[p].first() {
+                self.calendar.schedule(t, Event::Duty { pool: p as u16 });
+            }
+        }
         if let Some(t) = self.next_arrival() {
             self.calendar.schedule_recurring(t, Event::Arrival);
         }
@@ -194,6 +217,7 @@ impl Sim<'_> {
             match event {
                 Event::Arrival => self.on_arrival(),
                 Event::ServiceEnd { pool, case } => self.on_service_end(pool as usize, case),
+                Event::Duty { pool } => self.on_duty_change(pool as usize),
             }
         }
         self.rec.finish(self.now);
@@ -365,15 +389,43 @@ impl Sim<'_> {
         self.calendar.schedule(now + duration, Event::ServiceEnd { pool: pool as u16, case: id });
     }
 
+    /// The schedule changes the number on duty: new arrivals on duty call at
+    /// once; those going off duty finish the case in hand first.
+    fn on_duty_change(&mut self, pool: usize) {
+        let (day, i) = self.next_duty[pool];
+        let changes = &self.duty_changes[pool];
+        let n = changes[i].1;
+        let (day, i) = if i + 1 == changes.len() { (day + 1, 0) } else { (day, i + 1) };
+        self.next_duty[pool] = (day, i);
+        if day < self.m.scenario.days() {
+            self.calendar.schedule(f64::from(day) * DAY + changes[i].0, Event::Duty { pool: pool as u16 });
+        }
+        let delta = i64::from(n) - i64::from(self.on_duty[pool]);
+        self.on_duty[pool] = n;
+        self.set_free(pool, self.free[pool] + delta);
+        self.rec.duty_change(self.now, pool, delta);
+        while self.free[pool] > 0 && self.call_next(pool) {}
+    }
+
+    fn set_free(&mut self, pool: usize, free: i64) {
+        let (before, after) = ((-self.free[pool]).max(0), (-free).max(0));
+        if before != after {
+            self.rec.excess_change(self.now, pool, after - before);
+        }
+        self.free[pool] = free;
+    }
+
     fn on_service_end(&mut self, pool: usize, id: u32) {
         let stage = self.stage_of(id);
         let p = &self.people[id as usize];
         let (arrival, ctype, step, day) = (p.arrival, p.ctype as usize, p.step as usize, p.day);
         let budget = self.m.scenario.stages[stage].budget;
         self.rec.stage_done(arrival, stage, p.service_start - p.stage_enter, self.now - p.service_start, budget);
-        self.free[pool] += 1;
+        self.set_free(pool, self.free[pool] + 1);
         self.rec.busy_change(self.now, pool, -1);
-        self.call_next(pool);
+        if self.free[pool] > 0 {
+            self.call_next(pool);
+        }
         let ct = &self.m.scenario.case_types[ctype];
         let next = step + 1;
         if next < ct.route.len() {
@@ -386,7 +438,8 @@ impl Sim<'_> {
     }
 
     /// A server of `pool` became free: call the best waiting ticket, if any.
-    fn call_next(&mut self, pool: usize) {
+    /// Returns whether someone was called.
+    fn call_next(&mut self, pool: usize) -> bool {
         let mut best: Option<(usize, u32, u64)> = None;
         for &q in &self.m.pool_queues[pool] {
             let q = q as usize;
@@ -405,11 +458,13 @@ impl Sim<'_> {
                 }
             }
         }
-        if let Some((q, id, _)) = best {
-            self.queues[q].pop_front();
-            let stage = q / (self.m.n_classes * self.m.n_types);
-            self.rec.queue_change(self.now, stage, -1);
-            self.start_service(pool, id);
-        }
+        let Some((q, id, _)) = best else {
+            return false;
+        };
+        self.queues[q].pop_front();
+        let stage = q / (self.m.n_classes * self.m.n_types);
+        self.rec.queue_change(self.now, stage, -1);
+        self.start_service(pool, id);
+        true
     }
 }

@@ -78,13 +78,22 @@ fn shortfall(r: &RunResult, t: &Target) -> f64 {
     }
 }
 
-/// Staff-hours a day of a staffing.
+/// Staff-hours a day of a staffing: each pool's count over the staffed
+/// hours, with its schedule's intervals at their own counts.
 pub fn staff_hours(s: &Scenario, counts: &[u32]) -> f64 {
-    let hours = match s.horizon {
-        Horizon::Days { hours, .. } => (hours.staff_until - hours.opens) / 60.0,
-        Horizon::Continuous { minutes, warmup } => (minutes - warmup) / 60.0,
+    let minutes = match s.horizon {
+        Horizon::Days { hours, .. } => hours.staff_until - hours.opens,
+        Horizon::Continuous { minutes, warmup } => minutes - warmup,
     };
-    counts.iter().map(|&c| f64::from(c) * hours).sum()
+    s.pools
+        .iter()
+        .zip(counts)
+        .map(|(p, &c)| {
+            let c = f64::from(c);
+            c * minutes + p.schedule.iter().map(|&(a, b, n)| (f64::from(n) - c) * (b - a)).sum::<f64>()
+        })
+        .sum::<f64>()
+        / 60.0
 }
 
 /// Square-root staffing per pool at the busiest hour segment.

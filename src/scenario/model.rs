@@ -109,8 +109,12 @@ pub struct Stage {
 #[non_exhaustive]
 pub struct Pool {
     pub name: String,
-    /// Windows or staff on duty.
+    /// Windows or staff on duty, except inside `schedule` intervals.
     pub count: u32,
+    /// Intervals of each day with another number on duty (lunch, peaks):
+    /// (from, to, count), minutes after midnight, sorted, disjoint, inside
+    /// the staffed hours.
+    pub schedule: Vec<(f64, f64, u32)>,
     /// Stages this pool serves, without repeats.
     pub stages: Vec<StageId>,
     /// Case types this pool serves (indices into `case_types`); all when the
@@ -141,6 +145,24 @@ pub struct Step {
     pub stage: StageId,
     /// Service time at this stage, minutes.
     pub service: Dist,
+}
+
+impl Pool {
+    /// Staff on duty at `minute` after midnight.
+    pub fn on_duty(&self, minute: f64) -> u32 {
+        self.schedule.iter().find(|(a, b, _)| *a <= minute && minute < *b).map_or(self.count, |s| s.2)
+    }
+
+    /// Instants of a day (minutes after midnight) when the number on duty
+    /// changes, with the new number, in time order.
+    pub fn changes(&self) -> Vec<(f64, u32)> {
+        let mut out = Vec::new();
+        for &(a, b, c) in &self.schedule {
+            out.push((a, c));
+            out.push((b, self.count));
+        }
+        out
+    }
 }
 
 impl Scenario {

@@ -70,6 +70,15 @@ pub struct Pool {
     pub count: S<i64>,
     pub stages: S<Vec<S<String>>>,
     pub case_types: Option<S<Vec<S<String>>>>,
+    pub schedule: Option<S<Vec<ScheduleEntry>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleEntry {
+    pub from: S<String>,
+    pub to: S<String>,
+    pub count: S<i64>,
 }
 
 #[derive(Debug, Deserialize)]

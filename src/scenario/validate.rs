@@ -404,8 +404,53 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 ids
             }
         };
+        let mut schedule = Vec::new();
+        if let Some(entries) = &p.schedule {
+            if continuous {
+                c.err::<()>(
+                    entries.span(),
+                    format!("pool[{i}].schedule"),
+                    "applies only to operating days (`simulation.days`)",
+                );
+            }
+            for (j, e) in entries.get_ref().iter().enumerate() {
+                let path = format!("pool[{i}].schedule[{j}]");
+                let from = c.clock(&e.from, &format!("{path}.from"));
+                let to = c.clock(&e.to, &format!("{path}.to"));
+                let n = c.int_in(&e.count, &format!("{path}.count"), 0, 100_000);
+                let (Some(from), Some(to), Some(n)) = (from, to, n) else { continue };
+                if to <= from {
+                    c.err::<()>(
+                        e.to.span(),
+                        format!("{path}.to"),
+                        format!("must be later than `from` ({}), got {}", clock(from), clock(to)),
+                    );
+                } else if hours.is_some_and(|h| from < h.opens || to > h.staff_until) {
+                    let h = hours.unwrap_or(HallHours { opens: 0.0, last_ticket: 0.0, staff_until: 0.0 });
+                    c.err::<()>(
+                        e.from.span(),
+                        path,
+                        format!(
+                            "{}-{} lies outside the staffed hours {}-{}",
+                            clock(from),
+                            clock(to),
+                            clock(h.opens),
+                            clock(h.staff_until)
+                        ),
+                    );
+                } else if schedule.last().is_some_and(|&(_, end, _): &(f64, f64, u32)| from < end) {
+                    c.err::<()>(
+                        e.from.span(),
+                        format!("{path}.from"),
+                        "overlaps or precedes the previous entry; list entries in time order without overlap",
+                    );
+                } else {
+                    schedule.push((from, to, n as u32));
+                }
+            }
+        }
         if let (Some(name), Some(count)) = (name, count) {
-            pools.push(Pool { name, count: count as u32, stages: served, case_types });
+            pools.push(Pool { name, count: count as u32, schedule, stages: served, case_types });
         }
     }
 
@@ -510,7 +555,10 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                             .as_ref()
                             .is_none_or(|l| l.get_ref().iter().any(|x| x.get_ref() == ct.name.get_ref()))
                     })
-                    .map(|p| (*p.count.get_ref()).max(0))
+                    .map(|p| {
+                        let scheduled = p.schedule.iter().flat_map(|l| l.get_ref().iter().map(|e| *e.count.get_ref()));
+                        scheduled.fold(*p.count.get_ref(), i64::max).max(0)
+                    })
                     .sum();
                 if staffed == 0 {
                     c.err::<()>(

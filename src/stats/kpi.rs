@@ -68,12 +68,12 @@ fn observed_minutes(model: &Model, r: &Recorder) -> f64 {
     }
 }
 
-/// Staffed minutes of one server over the run, and its busy minutes inside them.
-fn staffed_minutes(model: &Model, r: &Recorder, pool: usize) -> (f64, f64) {
-    let busy = &r.pool_busy[pool];
+/// Staff-minutes on duty in `pool`, and the busy minutes of those on duty.
+fn on_duty_minutes(model: &Model, r: &Recorder, pool: usize) -> (f64, f64) {
+    let (duty, busy, excess) = (&r.pool_on_duty[pool], &r.pool_busy[pool], &r.pool_excess[pool]);
     match model.scenario.horizon {
-        Horizon::Days { days, hours } => (f64::from(days) * (hours.staff_until - hours.opens), busy.staffed_area),
-        Horizon::Continuous { .. } => (r.window.1 - r.window.0, busy.area),
+        Horizon::Days { .. } => (duty.staffed_area, busy.staffed_area - excess.staffed_area),
+        Horizon::Continuous { .. } => (duty.area, busy.area - excess.area),
     }
 }
 
@@ -212,20 +212,20 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     }
     for (i, pool) in s.pools.iter().enumerate() {
         let p = format!("pool.{}", pool.name);
-        let (staffed, busy) = staffed_minutes(model, r, i);
+        let (on_duty, busy) = on_duty_minutes(model, r, i);
         k.push(
             format!("{p}.utilization"),
             "share",
-            format!("busy share of {}'s staffed time", pool.name),
-            ratio(busy, f64::from(pool.count) * staffed),
+            format!("busy share of {}'s time on duty", pool.name),
+            ratio(busy, on_duty),
         );
         if per_day {
-            let b = &r.pool_busy[i];
+            let (b, x) = (&r.pool_busy[i], &r.pool_excess[i]);
             k.push(
                 format!("{p}.overtime"),
                 "server-minutes/day",
-                format!("work by {} outside staffed hours", pool.name),
-                (b.area - b.staffed_area) / days,
+                format!("work by {} outside staffed hours or past a shift's end", pool.name),
+                (b.area - b.staffed_area + x.staffed_area) / days,
             );
         }
     }
@@ -263,9 +263,9 @@ pub fn definitions(model: &Model) -> (Vec<KpiDef>, Vec<KpiDef>) {
 /// Hourly series of one replication (operating days only; empty otherwise).
 pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
     let s = &model.scenario;
-    let Some(hours) = s.hours() else {
+    if s.hours().is_none() {
         return Vec::new();
-    };
+    }
     let days = f64::from(s.days());
     let h = &r.hourly;
     let mut out = Vec::new();
@@ -310,12 +310,8 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
         push(
             format!("pool.{}.utilization", pool.name),
             "share",
-            format!("busy share of {}'s staffed time in the hour", pool.name),
-            &|i| {
-                let a = (i as f64 * 60.0).max(hours.opens);
-                let b = ((i + 1) as f64 * 60.0).min(hours.staff_until);
-                ratio(r.pool_busy[j].hourly[i], f64::from(pool.count) * (b - a).max(0.0) * days)
-            },
+            format!("busy share of {}'s time on duty in the hour", pool.name),
+            &|i| ratio(r.pool_busy[j].hourly[i] - r.pool_excess[j].hourly[i], r.pool_on_duty[j].hourly[i]),
         );
     }
     out

@@ -215,6 +215,11 @@ pub struct Recorder {
 
     /// Busy servers per pool (in days mode, hourly inside staffed hours).
     pub pool_busy: Vec<TimeWeighted>,
+    /// Staff on duty per pool (likewise).
+    pub pool_on_duty: Vec<TimeWeighted>,
+    /// Busy servers beyond those on duty (finishing a case after their
+    /// shift), per pool (likewise).
+    pub pool_excess: Vec<TimeWeighted>,
 
     /// Per hour of arrival (operating days only).
     pub hourly: Box<HourlyCases>,
@@ -268,6 +273,8 @@ impl Recorder {
             stage_queue: vec![TimeWeighted::new(window, queue_bd); stages],
             queue: TimeWeighted::new(window, queue_bd),
             pool_busy: vec![TimeWeighted::new(window, pool_bd); pools],
+            pool_on_duty: vec![TimeWeighted::new(window, pool_bd); pools],
+            pool_excess: vec![TimeWeighted::new(window, pool_bd); pools],
             hourly: Box::default(),
             by_hour: staffed.is_some(),
             day_last_departure: vec![f64::NAN; days],
@@ -323,6 +330,18 @@ impl Recorder {
         }
     }
 
+    /// The staff on duty in `pool` change by `delta` at `t`.
+    #[inline]
+    pub fn duty_change(&mut self, t: f64, pool: usize, delta: i64) {
+        self.pool_on_duty[pool].change(t, delta as i32);
+    }
+
+    /// Servers busy beyond those on duty in `pool` change by `delta` at `t`.
+    #[inline]
+    pub fn excess_change(&mut self, t: f64, pool: usize, delta: i64) {
+        self.pool_excess[pool].change(t, delta as i32);
+    }
+
     /// A server of `pool` starts (+1) or ends (-1) a service at `t`.
     #[inline]
     pub fn busy_change(&mut self, t: f64, pool: usize, delta: i32) {
@@ -375,7 +394,8 @@ impl Recorder {
     /// Ends the observation window at `t` (arrivals are over in a continuous run).
     pub fn close_window(&mut self, t: f64) {
         self.window.1 = self.window.1.min(t);
-        for q in self.stage_queue.iter_mut().chain(std::iter::once(&mut self.queue)).chain(self.pool_busy.iter_mut()) {
+        let pools = self.pool_busy.iter_mut().chain(&mut self.pool_on_duty).chain(&mut self.pool_excess);
+        for q in self.stage_queue.iter_mut().chain(std::iter::once(&mut self.queue)).chain(pools) {
             q.close(t);
         }
     }

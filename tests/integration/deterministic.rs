@@ -157,3 +157,53 @@ service.s = { dist = "deterministic", value = 4 }
     let (green, regular) = (value(&r, "type.green.wait_mean"), value(&r, "type.regular.wait_mean"));
     assert!(green < regular / 2.0, "green {green} vs regular {regular}");
 }
+
+/// One window, 09:00-11:00, a ticket every 20 minutes (09:20 ... 10:40), 15
+/// minutes each, and a schedule that takes the window off duty.
+fn scheduled(off_from: &str) -> String {
+    format!(
+        r#"
+[hall]
+opens = "09:00"
+last_ticket = "11:00"
+[arrivals]
+interarrival = {{ dist = "deterministic", value = 20 }}
+[[stage]]
+name = "accept"
+[[pool]]
+name = "w"
+count = 1
+stages = ["accept"]
+schedule = [{{ from = "{off_from}", to = "10:30", count = 0 }}]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = {{ dist = "deterministic", value = 15 }}
+"#
+    )
+}
+
+#[test]
+fn a_window_off_duty_at_lunch_and_back() {
+    // Off 10:00-10:30. The 10:00 ticket and the duty change fall on the same
+    // instant; the change was scheduled first, so the window is already off.
+    // Calls: 09:20, 09:40, then 10:30 (waited 30), 10:45 (25), 11:00 (20).
+    let r = run(&scheduled("10:00"), 1, 1);
+    assert_exact(&r, "wait_mean", 15.0);
+    assert_exact(&r, "wait_max", 30.0);
+    // On duty 90 of the 120 staffed minutes, busy 60 of them; 11:00-11:15 is overtime.
+    assert_exact(&r, "pool.w.utilization", 60.0 / 90.0);
+    assert_exact(&r, "pool.w.overtime", 15.0);
+}
+
+#[test]
+fn a_shift_that_ends_during_a_case_finishes_it_as_overtime() {
+    // Off 09:50-10:30: the 09:40 case runs to 09:55, five minutes past the
+    // shift's end. Waits are as above; overtime is 5 + 15 minutes.
+    let r = run(&scheduled("09:50"), 1, 1);
+    assert_exact(&r, "wait_mean", 15.0);
+    assert_exact(&r, "pool.w.overtime", 20.0);
+    // On duty 80 minutes, busy 55 of them (09:20-09:35, 09:40-09:50, 10:30-11:00).
+    assert_exact(&r, "pool.w.utilization", 55.0 / 80.0);
+}

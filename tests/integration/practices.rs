@@ -105,3 +105,22 @@ fn skills_mistakes_are_reported() {
     assert!(err.contains("unknown case type \"mortgag\"; the case types are `transfer`, `mortgage`"), "{err}");
     assert!(err.contains("no pool with staff serves stage \"accept\" for case type \"mortgage\""), "{err}");
 }
+
+#[test]
+fn closing_windows_at_lunch_costs_waits() {
+    // No lunch break (the file) against 10 of the 34 accept windows open 12:00-13:30.
+    let lunch = municipal().replace(
+        "count = 34               # assumption (DOMAIN calibration)\nstages = [\"accept\"]",
+        "count = 34\nstages = [\"accept\"]\nschedule = [{ from = \"12:00\", to = \"13:30\", count = 10 }]",
+    );
+    assert!(lunch.contains("schedule"));
+    let a = run_replications(&model(&municipal()), 14, 40);
+    let b = run_replications(&model(&lunch), 14, 40);
+    let c = compare(&[("no_lunch_break".into(), &a), ("lunch".into(), &b)]);
+    for key in ["wait_mean", "stage.accept.wait_mean"] {
+        let row = c.rows.iter().find(|r| r.key == key).unwrap();
+        assert!(row.differences[1].unwrap().mean > 0.0 && row.significant(1), "{key}");
+    }
+    let row = c.rows.iter().find(|r| r.key == "within_60_min").unwrap();
+    assert!(row.differences[1].unwrap().mean < 0.0 && row.significant(1));
+}
