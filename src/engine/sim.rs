@@ -98,18 +98,26 @@ enum Event {
     Duty {
         pool: u16,
     },
+    /// A person's hand-off into the next stage is over.
+    HandoffEnd {
+        case: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Person {
     arrival: f64,
-    /// When the person joined the current stage, minutes.
+    /// When the person's current stage began (hand-off included), minutes.
     stage_enter: f64,
+    /// When the person joined the current stage's queue, minutes.
+    queued_at: f64,
     /// When the current stage's service started, minutes.
     service_start: f64,
     /// Order of joining a queue, for ties between queues.
     queued_seq: u64,
     service: [f64; MAX_ROUTE],
+    /// Hand-off before each step, minutes (0 where there is none).
+    handoff: [f64; MAX_ROUTE],
     ctype: u16,
     step: u8,
     /// Priority class (the green channel is the top class).
@@ -218,6 +226,7 @@ impl Sim<'_> {
                 Event::Arrival => self.on_arrival(),
                 Event::ServiceEnd { pool, case } => self.on_service_end(pool as usize, case),
                 Event::Duty { pool } => self.on_duty_change(pool as usize),
+                Event::HandoffEnd { case } => self.join_queue(case),
             }
         }
         self.rec.finish(self.now);
@@ -306,10 +315,16 @@ impl Sim<'_> {
         // or off leaves every other draw of every person as it was.
         let (green_u, outside_u) = (uniform(&mut rng), uniform(&mut rng));
         let green = green_u < m.scenario.arrivals.green_channel_share;
+        let mut handoff = [0.0; MAX_ROUTE];
+        for (slot, step) in handoff.iter_mut().zip(&ct.route) {
+            if let Some(d) = &step.handoff {
+                *slot = d.sample(&mut rng);
+            }
+        }
         if outside_u < ct.outside_share {
             self.rec.diversion(now);
         } else {
-            self.admit(ctype, service, green);
+            self.admit(ctype, service, handoff, green);
         }
         match self.next_arrival() {
             Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
@@ -322,15 +337,17 @@ impl Sim<'_> {
     }
 
     /// A person takes a ticket and joins the first stage.
-    fn admit(&mut self, ctype: usize, service: [f64; MAX_ROUTE], green: bool) {
+    fn admit(&mut self, ctype: usize, service: [f64; MAX_ROUTE], handoff: [f64; MAX_ROUTE], green: bool) {
         let now = self.now;
         let class = if green { self.m.n_classes - 1 } else { self.m.scenario.case_types[ctype].priority as usize };
         let person = Person {
             arrival: now,
             stage_enter: now,
+            queued_at: now,
             service_start: now,
             queued_seq: 0,
             service,
+            handoff,
             ctype: ctype as u16,
             step: 0,
             class: class as u8,
@@ -348,7 +365,7 @@ impl Sim<'_> {
             }
         };
         self.rec.arrival(now);
-        self.enter_stage(id);
+        self.join_queue(id);
     }
 
     fn stage_of(&self, id: u32) -> usize {
@@ -356,10 +373,23 @@ impl Sim<'_> {
         self.m.scenario.case_types[p.ctype as usize].route[p.step as usize].stage
     }
 
-    fn enter_stage(&mut self, id: u32) {
-        let stage = self.stage_of(id);
+    /// The person starts the stage at their current step: the hand-off, if
+    /// any, then the queue.
+    fn begin_stage(&mut self, id: u32) {
         let p = &mut self.people[id as usize];
         p.stage_enter = self.now;
+        let handoff = p.handoff[p.step as usize];
+        if handoff > 0.0 {
+            self.calendar.schedule(self.now + handoff, Event::HandoffEnd { case: id });
+        } else {
+            self.join_queue(id);
+        }
+    }
+
+    fn join_queue(&mut self, id: u32) {
+        let stage = self.stage_of(id);
+        let p = &mut self.people[id as usize];
+        p.queued_at = self.now;
         let ctype = p.ctype as usize;
         let pools = &self.m.stage_type_pools[stage * self.m.n_types + ctype];
         if let Some(&pool) = pools.iter().find(|&&pool| self.free[pool as usize] > 0) {
@@ -420,7 +450,9 @@ impl Sim<'_> {
         let p = &self.people[id as usize];
         let (arrival, ctype, step, day) = (p.arrival, p.ctype as usize, p.step as usize, p.day);
         let budget = self.m.scenario.stages[stage].budget;
-        self.rec.stage_done(arrival, stage, p.service_start - p.stage_enter, self.now - p.service_start, budget);
+        let (wait, service, time) =
+            (p.service_start - p.queued_at, self.now - p.service_start, self.now - p.stage_enter);
+        self.rec.stage_done(arrival, stage, wait, service, time, budget);
         self.set_free(pool, self.free[pool] + 1);
         self.rec.busy_change(self.now, pool, -1);
         if self.free[pool] > 0 {
@@ -430,7 +462,7 @@ impl Sim<'_> {
         let next = step + 1;
         if next < ct.route.len() {
             self.people[id as usize].step = next as u8;
-            self.enter_stage(id);
+            self.begin_stage(id);
         } else {
             self.rec.completion(self.now, arrival, ctype, ct.counts_toward_target, day as usize);
             self.free_slots.push(id);

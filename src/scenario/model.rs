@@ -145,6 +145,9 @@ pub struct Step {
     pub stage: StageId,
     /// Service time at this stage, minutes.
     pub service: Dist,
+    /// Hand-off before the stage's queue (scanning, routing), minutes; never
+    /// on the first step.
+    pub handoff: Option<Dist>,
 }
 
 impl Pool {

@@ -91,6 +91,7 @@ pub struct CaseType {
     pub outside_share: Option<S<f64>>,
     pub route: S<Vec<S<String>>>,
     pub service: S<BTreeMap<S<String>, S<RawDist>>>,
+    pub handoff: Option<S<BTreeMap<S<String>, S<RawDist>>>>,
 }
 
 /// A distribution as written: `{ dist = "lognormal", mean = 14, cv = 0.5 }`.

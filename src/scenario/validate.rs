@@ -497,12 +497,39 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             };
             match services.iter().find(|(k, _)| k.get_ref() == s.get_ref()) {
                 Some((_, d)) => match c.dist(d, &format!("{p}.service.{}", s.get_ref())) {
-                    Some(service) => route.push(Step { stage: id, service }),
+                    Some(service) => route.push(Step { stage: id, service, handoff: None }),
                     None => ok = false,
                 },
                 None => {
                     ok = false;
                     c.err::<()>(t.service.span(), format!("{p}.service"), format!("no service time for stage {:?}: add `service.{} = {{ dist = \"lognormal\", mean = ..., cv = ... }}`", s.get_ref(), s.get_ref()));
+                }
+            }
+        }
+        if let Some(h) = &t.handoff {
+            for (k, d) in h.get_ref() {
+                let path = format!("{p}.handoff.{}", k.get_ref());
+                match route_raw.iter().position(|s| s.get_ref() == k.get_ref()) {
+                    Some(0) => {
+                        ok = false;
+                        c.err::<()>(
+                            k.span(),
+                            path,
+                            "a hand-off leads into a later stage; the first stage of the route starts at the ticket",
+                        );
+                    }
+                    Some(j) => match (c.dist(d, &path), route.get_mut(j)) {
+                        (Some(dist), Some(step)) => step.handoff = Some(dist),
+                        _ => ok = false,
+                    },
+                    None => {
+                        ok = false;
+                        c.err::<()>(
+                            k.span(),
+                            path,
+                            format!("stage {:?} is not on this case type's route", k.get_ref()),
+                        );
+                    }
                 }
             }
         }

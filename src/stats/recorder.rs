@@ -199,7 +199,8 @@ pub struct Recorder {
     pub time_in_system: Tally,
     pub time_in_system_hist: LogHistogram,
 
-    /// Per stage: wait in queue, service, and the two together, minutes.
+    /// Per stage: wait in queue, service, and the whole stage (hand-off,
+    /// queue and service), minutes.
     pub stage_wait: Vec<Tally>,
     pub stage_service: Vec<Tally>,
     pub stage_time: Vec<Tally>,
@@ -350,9 +351,9 @@ impl Recorder {
 
     /// A person finishes a stage.
     #[inline]
-    pub fn stage_done(&mut self, arrival: f64, stage: usize, wait: f64, service: f64, budget: f64) {
+    /// `time` runs from the end of the previous stage (hand-off included).
+    pub fn stage_done(&mut self, arrival: f64, stage: usize, wait: f64, service: f64, time: f64, budget: f64) {
         if self.counts(arrival) {
-            let time = wait + service;
             self.stage_wait[stage].add(wait);
             self.stage_service[stage].add(service);
             self.stage_time[stage].add(time);

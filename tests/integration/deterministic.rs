@@ -207,3 +207,41 @@ fn a_shift_that_ends_during_a_case_finishes_it_as_overtime() {
     // On duty 80 minutes, busy 55 of them (09:20-09:35, 09:40-09:50, 10:30-11:00).
     assert_exact(&r, "pool.w.utilization", 55.0 / 80.0);
 }
+
+#[test]
+fn a_hand_off_counts_in_the_stage_but_not_in_its_queue() {
+    // Ticket at 2; accept [2, 7]; hand-off to the back office [7, 10];
+    // approve [10, 14]. The approve stage takes 7 minutes against a 6-minute budget.
+    let toml = r#"
+[simulation]
+horizon_minutes = 100
+max_arrivals = 1
+[arrivals]
+interarrival = { dist = "deterministic", value = 2 }
+[[stage]]
+name = "accept"
+[[stage]]
+name = "approve"
+budget_minutes = 6
+present = false
+[[pool]]
+name = "w"
+count = 1
+stages = ["accept", "approve"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept", "approve"]
+service.accept = { dist = "deterministic", value = 5 }
+service.approve = { dist = "deterministic", value = 4 }
+handoff.approve = { dist = "deterministic", value = 3 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "time_in_system_mean", 12.0);
+    assert_exact(&r, "stage.approve.wait_mean", 0.0);
+    assert_exact(&r, "stage.approve.time_mean", 7.0);
+    assert_exact(&r, "stage.approve.within_budget", 0.0);
+    let first = toml.replace("handoff.approve", "handoff.accept");
+    let err = hallsim::scenario::parse(&first, "h.toml", "h").unwrap_err().to_string();
+    assert!(err.contains("case_type[0].handoff.accept: a hand-off leads into a later stage"), "{err}");
+}
