@@ -102,6 +102,12 @@ enum Event {
     HandoffEnd {
         case: u32,
     },
+    /// A person's patience runs out, unless called by then (or the slot
+    /// now holds another person: `generation` tells).
+    PatienceEnd {
+        case: u32,
+        generation: u32,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -122,6 +128,8 @@ struct Person {
     step: u8,
     /// Priority class (the green channel is the top class).
     class: u8,
+    /// Counts the people who have held this slot, so a stale event is known.
+    generation: u32,
     called: bool,
     day: u32,
 }
@@ -227,6 +235,7 @@ impl Sim<'_> {
                 Event::ServiceEnd { pool, case } => self.on_service_end(pool as usize, case),
                 Event::Duty { pool } => self.on_duty_change(pool as usize),
                 Event::HandoffEnd { case } => self.join_queue(case),
+                Event::PatienceEnd { case, generation } => self.on_patience_end(case, generation),
             }
         }
         self.rec.finish(self.now);
@@ -321,10 +330,21 @@ impl Sim<'_> {
                 *slot = d.sample(&mut rng);
             }
         }
+        let patience = match &ct.patience {
+            Some(d) => {
+                let (p, u) = (d.sample(&mut rng), uniform(&mut rng));
+                (u >= ct.never_leave_share).then_some(p)
+            }
+            None => None,
+        };
         if outside_u < ct.outside_share {
             self.rec.diversion(now);
         } else {
-            self.admit(ctype, service, handoff, green);
+            let id = self.admit(ctype, service, handoff, green);
+            if let Some(p) = patience {
+                let generation = self.people[id as usize].generation;
+                self.calendar.schedule(now + p, Event::PatienceEnd { case: id, generation });
+            }
         }
         match self.next_arrival() {
             Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
@@ -337,7 +357,7 @@ impl Sim<'_> {
     }
 
     /// A person takes a ticket and joins the first stage.
-    fn admit(&mut self, ctype: usize, service: [f64; MAX_ROUTE], handoff: [f64; MAX_ROUTE], green: bool) {
+    fn admit(&mut self, ctype: usize, service: [f64; MAX_ROUTE], handoff: [f64; MAX_ROUTE], green: bool) -> u32 {
         let now = self.now;
         let class = if green { self.m.n_classes - 1 } else { self.m.scenario.case_types[ctype].priority as usize };
         let person = Person {
@@ -351,12 +371,14 @@ impl Sim<'_> {
             ctype: ctype as u16,
             step: 0,
             class: class as u8,
+            generation: 0,
             called: false,
             day: (now / DAY) as u32,
         };
         let id = match self.free_slots.pop() {
             Some(id) => {
-                self.people[id as usize] = person;
+                let generation = self.people[id as usize].generation.wrapping_add(1);
+                self.people[id as usize] = Person { generation, ..person };
                 id
             }
             None => {
@@ -366,6 +388,26 @@ impl Sim<'_> {
         };
         self.rec.arrival(now);
         self.join_queue(id);
+        id
+    }
+
+    /// A person whose patience ran out leaves, if still waiting for the first call.
+    fn on_patience_end(&mut self, id: u32, generation: u32) {
+        let p = &self.people[id as usize];
+        if p.generation != generation || p.called {
+            return;
+        }
+        let stage = self.stage_of(id);
+        let (ctype, class, arrival) = (p.ctype as usize, p.class as usize, p.arrival);
+        let q = self.m.queue_index(stage, ctype, class);
+        if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
+            self.queues[q].remove(i);
+            self.rec.queue_change(self.now, stage, -1);
+            let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
+            self.rec.abandonment(arrival, eligible);
+            self.people[id as usize].called = true;
+            self.free_slots.push(id);
+        }
     }
 
     fn stage_of(&self, id: u32) -> usize {

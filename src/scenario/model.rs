@@ -135,6 +135,11 @@ pub struct CaseType {
     /// Share of this type's demand handled outside the hall (bank branches,
     /// self-service machines), in [0, 1).
     pub outside_share: f64,
+    /// How long a person waits for the first call before leaving, minutes;
+    /// None: nobody leaves.
+    pub patience: Option<Dist>,
+    /// Share of people who never leave (bank staff, agents), in [0, 1].
+    pub never_leave_share: f64,
     /// 1..=MAX_ROUTE steps.
     pub route: Vec<Step>,
 }

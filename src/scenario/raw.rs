@@ -92,6 +92,8 @@ pub struct CaseType {
     pub route: S<Vec<S<String>>>,
     pub service: S<BTreeMap<S<String>, S<RawDist>>>,
     pub handoff: Option<S<BTreeMap<S<String>, S<RawDist>>>>,
+    pub patience: Option<S<RawDist>>,
+    pub never_leave_share: Option<S<f64>>,
 }
 
 /// A distribution as written: `{ dist = "lognormal", mean = 14, cv = 0.5 }`.

@@ -544,8 +544,20 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 );
             }
         }
-        if let (Some(name), Some(share), Some(priority), Some(outside_share), true) =
-            (name, share, priority, outside_share, ok)
+        let patience = t.patience.as_ref().map(|d| c.dist(d, &format!("{p}.patience")));
+        let never_leave_share = match &t.never_leave_share {
+            Some(v) => {
+                let x = *v.get_ref();
+                if x.is_finite() && (0.0..=1.0).contains(&x) {
+                    Some(x)
+                } else {
+                    c.err(v.span(), format!("{p}.never_leave_share"), format!("must be a share in [0, 1], got {x}"))
+                }
+            }
+            None => Some(0.0),
+        };
+        if let (Some(name), Some(share), Some(priority), Some(outside_share), Some(never_leave_share), true) =
+            (name, share, priority, outside_share, never_leave_share, ok && !matches!(patience, Some(None)))
         {
             case_types.push(CaseType {
                 name,
@@ -553,6 +565,8 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 counts_toward_target: counts,
                 priority: priority as u8,
                 outside_share,
+                patience: patience.flatten(),
+                never_leave_share,
                 route,
             });
         }

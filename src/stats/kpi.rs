@@ -87,6 +87,10 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     let mut k = KpiSet::default();
     k.push("arrived", count_unit, "people who took a ticket", r.arrived as f64 / days);
     k.push("completed", count_unit, "people whose route was completed", r.completed as f64 / days);
+    if s.case_types.iter().any(|t| t.patience.is_some()) {
+        let what = "share of people who left before their first call (a failed trip)";
+        k.push("abandoned", "share", what, ratio(r.abandoned as f64, r.arrived as f64));
+    }
     if s.case_types.iter().any(|t| t.outside_share > 0.0) {
         k.push(
             "diverted",

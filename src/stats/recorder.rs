@@ -194,6 +194,8 @@ pub struct Recorder {
     pub green_wait: Tally,
     /// Demand handled outside the hall (never took a ticket).
     pub diverted: u64,
+    /// People who left before their first call.
+    pub abandoned: u64,
     pub first_wait_hist: LogHistogram,
     /// Time from ticket to completion, minutes.
     pub time_in_system: Tally,
@@ -261,6 +263,7 @@ impl Recorder {
             first_wait_positive: 0,
             green_wait: Tally::default(),
             diverted: 0,
+            abandoned: 0,
             first_wait_hist: LogHistogram::new(),
             time_in_system: Tally::default(),
             time_in_system_hist: LogHistogram::new(),
@@ -296,6 +299,21 @@ impl Recorder {
             self.arrived += 1;
             if self.by_hour {
                 self.hourly.arrived[hour_of(t)] += 1;
+            }
+        }
+    }
+
+    /// A person leaves before the first call: a failed trip, and for an
+    /// eligible case a miss of the completion target.
+    #[inline]
+    pub fn abandonment(&mut self, arrival: f64, eligible: bool) {
+        if self.counts(arrival) {
+            self.abandoned += 1;
+            if eligible {
+                self.eligible += 1;
+                if self.by_hour {
+                    self.hourly.eligible[hour_of(arrival)] += 1;
+                }
             }
         }
     }

@@ -245,3 +245,36 @@ handoff.approve = { dist = "deterministic", value = 3 }
     let err = hallsim::scenario::parse(&first, "h.toml", "h").unwrap_err().to_string();
     assert!(err.contains("case_type[0].handoff.accept: a hand-off leads into a later stage"), "{err}");
 }
+
+#[test]
+fn people_leave_when_their_patience_runs_out() {
+    // One window, 10 minutes each; tickets at 2, 4, 6; patience 5 minutes.
+    // The first is called at once; the others give up at 9 and 11.
+    let toml = r#"
+[simulation]
+horizon_minutes = 100
+max_arrivals = 3
+[arrivals]
+interarrival = { dist = "deterministic", value = 2 }
+[[stage]]
+name = "accept"
+[[pool]]
+name = "w"
+count = 1
+stages = ["accept"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = { dist = "deterministic", value = 10 }
+patience = { dist = "deterministic", value = 5 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "abandoned", 2.0 / 3.0);
+    assert_exact(&r, "completed", 1.0);
+    assert_exact(&r, "wait_mean", 0.0);
+    // Bank staff and agents never leave: then calls at 2, 12 and 22.
+    let r = run(&toml.replace("value = 5 }", "value = 5 }\nnever_leave_share = 1"), 1, 1);
+    assert_exact(&r, "abandoned", 0.0);
+    assert_exact(&r, "wait_mean", 8.0);
+}
