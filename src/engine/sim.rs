@@ -134,6 +134,24 @@ struct Person {
     day: u32,
 }
 
+impl Person {
+    const EMPTY: Person = Person {
+        arrival: 0.0,
+        stage_enter: 0.0,
+        queued_at: 0.0,
+        service_start: 0.0,
+        queued_seq: 0,
+        service: [0.0; MAX_ROUTE],
+        handoff: [0.0; MAX_ROUTE],
+        ctype: 0,
+        step: 0,
+        class: 0,
+        generation: 0,
+        called: false,
+        day: 0,
+    };
+}
+
 /// Generates arrival instants.
 struct ArrivalClock {
     stream: Stream,
@@ -316,34 +334,49 @@ impl Sim<'_> {
             m.cumulative_share.iter().position(|&c| u < c).unwrap_or(m.n_types - 1)
         };
         let ct = &m.scenario.case_types[ctype];
-        let mut service = [0.0; MAX_ROUTE];
-        for (slot, step) in service.iter_mut().zip(&ct.route) {
+        // The person is drawn straight into a slot of the store.
+        let id = match self.free_slots.pop() {
+            Some(id) => id,
+            None => {
+                self.people.push(Person::EMPTY);
+                (self.people.len() - 1) as u32
+            }
+        };
+        let p = &mut self.people[id as usize];
+        for (slot, step) in p.service.iter_mut().zip(&ct.route) {
             *slot = step.service.sample(&mut rng);
         }
-        // Drawn after everything else, always, so that switching a practice on
-        // or off leaves every other draw of every person as it was.
+        // Drawn after the service times, always, so that switching a practice
+        // on or off leaves every other draw of every person as it was.
         let (green_u, outside_u) = (uniform(&mut rng), uniform(&mut rng));
-        let green = green_u < m.scenario.arrivals.green_channel_share;
-        let mut handoff = [0.0; MAX_ROUTE];
-        for (slot, step) in handoff.iter_mut().zip(&ct.route) {
-            if let Some(d) = &step.handoff {
-                *slot = d.sample(&mut rng);
-            }
+        for (slot, step) in p.handoff.iter_mut().zip(&ct.route) {
+            *slot = step.handoff.as_ref().map_or(0.0, |d| d.sample(&mut rng));
         }
         let patience = match &ct.patience {
             Some(d) => {
-                let (p, u) = (d.sample(&mut rng), uniform(&mut rng));
-                (u >= ct.never_leave_share).then_some(p)
+                let (wait, u) = (d.sample(&mut rng), uniform(&mut rng));
+                (u >= ct.never_leave_share).then_some(wait)
             }
             None => None,
         };
         if outside_u < ct.outside_share {
+            self.free_slots.push(id);
             self.rec.diversion(now);
         } else {
-            let id = self.admit(ctype, service, handoff, green);
-            if let Some(p) = patience {
-                let generation = self.people[id as usize].generation;
-                self.calendar.schedule(now + p, Event::PatienceEnd { case: id, generation });
+            let green = green_u < m.scenario.arrivals.green_channel_share;
+            p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
+            p.generation = p.generation.wrapping_add(1);
+            p.arrival = now;
+            p.stage_enter = now;
+            p.ctype = ctype as u16;
+            p.step = 0;
+            p.called = false;
+            p.day = (now / DAY) as u32;
+            let generation = p.generation;
+            self.rec.arrival(now);
+            self.join_queue(id);
+            if let Some(wait) = patience {
+                self.calendar.schedule(now + wait, Event::PatienceEnd { case: id, generation });
             }
         }
         match self.next_arrival() {
@@ -354,41 +387,6 @@ impl Sim<'_> {
                 }
             }
         }
-    }
-
-    /// A person takes a ticket and joins the first stage.
-    fn admit(&mut self, ctype: usize, service: [f64; MAX_ROUTE], handoff: [f64; MAX_ROUTE], green: bool) -> u32 {
-        let now = self.now;
-        let class = if green { self.m.n_classes - 1 } else { self.m.scenario.case_types[ctype].priority as usize };
-        let person = Person {
-            arrival: now,
-            stage_enter: now,
-            queued_at: now,
-            service_start: now,
-            queued_seq: 0,
-            service,
-            handoff,
-            ctype: ctype as u16,
-            step: 0,
-            class: class as u8,
-            generation: 0,
-            called: false,
-            day: (now / DAY) as u32,
-        };
-        let id = match self.free_slots.pop() {
-            Some(id) => {
-                let generation = self.people[id as usize].generation.wrapping_add(1);
-                self.people[id as usize] = Person { generation, ..person };
-                id
-            }
-            None => {
-                self.people.push(person);
-                (self.people.len() - 1) as u32
-            }
-        };
-        self.rec.arrival(now);
-        self.join_queue(id);
-        id
     }
 
     /// A person whose patience ran out leaves, if still waiting for the first call.
