@@ -1,4 +1,4 @@
-//! The command line: `hallsim run`, `compare`, `check`, `schema`.
+//! The command line: `hallsim run`, `compare`, `sweep`, `plan`, `merge`, `check`, `schema`.
 //! Parses arguments, loads every scenario before any simulation starts, and
 //! hands the work to the library; all printing happens here.
 

@@ -1,7 +1,7 @@
 //! The machine-readable outputs of a run, as bytes. Units are fixed (minutes,
 //! shares in [0, 1], people), rows and columns come in a stable order, every
 //! file names the scenario, its content hash and the seed, and ends with a
-//! newline. What every column means is documented in `docs/outputs.md`.
+//! newline. What every column means is documented in the README ("Outputs").
 
 use serde::Serialize;
 
