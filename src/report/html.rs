@@ -78,6 +78,17 @@ pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> Str
         rows += "</tr>";
     }
     let figure = chart.map_or(String::new(), figure);
+    let body = format!(
+        "<h1>{}: {}</h1>\n{figure}\n<table>{rows}</table>\n<p>* {}</p>\n",
+        l.comparison_title,
+        esc(&c.names.join(", ")),
+        l.interval_note
+    );
+    page(l, l.comparison_title, &body)
+}
+
+/// A whole page: the shared head (font, styles) around `body`.
+fn page(l: &Labels, title: &str, body: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
@@ -88,6 +99,14 @@ pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> Str
 <style>
 @font-face {{ font-family: "{FONT}"; src: url(data:font/otf;base64,{font}); }}
 body {{ font-family: "{FONT}", sans-serif; margin: 0 auto; max-width: 1100px; padding: 16px; color: #222; background: #fafafa; }}
+h1 {{ font-size: 1.6em; margin: 0.2em 0; }}
+h2 {{ font-size: 1.2em; margin: 1.2em 0 0.4em; }}
+.meta {{ color: #666; font-size: 0.9em; }}
+.cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }}
+.card {{ background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 12px; }}
+.card .v {{ font-size: 1.7em; font-weight: bold; color: #1f67aa; }}
+.card .pm {{ font-size: 0.55em; color: #666; font-weight: normal; }}
+.card .k {{ color: #444; }}
 figure {{ margin: 12px 0; background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 4px; }}
 figure svg {{ width: 100%; height: auto; display: block; }}
 table {{ border-collapse: collapse; margin: 8px 0; background: #fff; width: 100%; }}
@@ -95,18 +114,12 @@ th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
 </style>
 </head>
 <body>
-<h1>{title}: {names}</h1>
-{figure}
-<table>{rows}</table>
-<p>* {note}</p>
-</body>
+{body}</body>
 </html>
 "#,
         lang = if l.lang == "zh" { "zh-CN" } else { "en" },
-        title = l.comparison_title,
-        names = esc(&c.names.join(", ")),
+        title = esc(title),
         font = base64(FONT_BYTES),
-        note = l.interval_note,
     )
 }
 
@@ -180,32 +193,8 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
     }
     params += "</table>";
 
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · {name}</title>
-<style>
-@font-face {{ font-family: "{FONT}"; src: url(data:font/otf;base64,{font}); }}
-body {{ font-family: "{FONT}", sans-serif; margin: 0 auto; max-width: 1100px; padding: 16px; color: #222; background: #fafafa; }}
-h1 {{ font-size: 1.6em; margin: 0.2em 0; }}
-h2 {{ font-size: 1.2em; margin: 1.2em 0 0.4em; }}
-.meta {{ color: #666; font-size: 0.9em; }}
-.cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }}
-.card {{ background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 12px; }}
-.card .v {{ font-size: 1.7em; font-weight: bold; color: #1f67aa; }}
-.card .pm {{ font-size: 0.55em; color: #666; font-weight: normal; }}
-.card .k {{ color: #444; }}
-figure {{ margin: 12px 0; background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 4px; }}
-figure svg {{ width: 100%; height: auto; display: block; }}
-table {{ border-collapse: collapse; margin: 8px 0; background: #fff; width: 100%; }}
-th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
-</style>
-</head>
-<body>
-<h1>{title}: {name}</h1>
+    let body = format!(
+        r#"<h1>{title}: {name}</h1>
 <p>{description}</p>
 <p class="meta">{replications_label} {reps} · {seed_label} {seed} · {hash} · hallsim {version}</p>
 <h2>{key_figures}</h2>
@@ -214,13 +203,9 @@ th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
 <h2>{charts_label}</h2>
 {figures}<h2>{parameters}</h2>
 {params}
-</body>
-</html>
 "#,
-        lang = if l.lang == "zh" { "zh-CN" } else { "en" },
         title = l.report_title,
         name = esc(&sc.name),
-        font = base64(FONT_BYTES),
         description = esc(&sc.description),
         replications_label = l.replications,
         reps = r.replications,
@@ -232,5 +217,6 @@ th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
         note = l.interval_note,
         charts_label = l.charts,
         parameters = l.parameters,
-    )
+    );
+    page(l, &format!("{} · {}", l.report_title, sc.name), &body)
 }
