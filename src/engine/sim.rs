@@ -175,6 +175,8 @@ struct Sim<'m> {
     calendar: Calendar<Event>,
     people: Vec<Person>,
     free_slots: Vec<u32>,
+    /// People in the hall now (waiting, in service or in a hand-off).
+    in_hall: u32,
     queues: Vec<VecDeque<u32>>,
     /// Servers free to call, per pool; negative when more are busy than on
     /// duty (they leave as they finish).
@@ -207,6 +209,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         calendar: Calendar::with_capacity(64),
         people: Vec::new(),
         free_slots: Vec::new(),
+        in_hall: 0,
         queues: vec![VecDeque::new(); n_queues],
         free: s.pools.iter().map(|p| i64::from(p.count)).collect(),
         on_duty: s.pools.iter().map(|p| p.count).collect(),
@@ -362,7 +365,11 @@ impl Sim<'_> {
         if outside_u < ct.outside_share {
             self.free_slots.push(id);
             self.rec.diversion(now);
+        } else if m.scenario.hall_capacity.is_some_and(|cap| self.in_hall >= cap) {
+            self.free_slots.push(id);
+            self.rec.turned_away(now);
         } else {
+            self.in_hall += 1;
             let green = green_u < m.scenario.arrivals.green_channel_share;
             p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
             p.generation = p.generation.wrapping_add(1);
@@ -404,6 +411,7 @@ impl Sim<'_> {
             let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
             self.rec.abandonment(arrival, eligible);
             self.people[id as usize].called = true;
+            self.in_hall -= 1;
             self.free_slots.push(id);
         }
     }
@@ -505,6 +513,7 @@ impl Sim<'_> {
             self.begin_stage(id);
         } else {
             self.rec.completion(self.now, arrival, ctype, ct.counts_toward_target, day as usize);
+            self.in_hall -= 1;
             self.free_slots.push(id);
         }
     }

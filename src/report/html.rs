@@ -160,11 +160,11 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
             l.days
         );
     }
-    if let ArrivalProcess::Poisson { segments } = &sc.arrivals.process {
-        if sc.hours().is_some() {
-            let per_day: f64 = segments.iter().map(|g| g.rate * (g.end - g.start)).sum();
-            params += &format!("<p>{}: {:.0}</p>", l.arrivals_per_day, per_day);
-        }
+    if let ArrivalProcess::Poisson { segments } = &sc.arrivals.process
+        && sc.hours().is_some()
+    {
+        let per_day: f64 = segments.iter().map(|g| g.rate * (g.end - g.start)).sum();
+        params += &format!("<p>{}: {:.0}</p>", l.arrivals_per_day, per_day);
     }
     params += &format!("<table><tr><th>{}</th><th>{}</th></tr>", l.stage, l.budget);
     for st in &sc.stages {

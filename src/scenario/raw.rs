@@ -28,6 +28,7 @@ pub struct Hall {
     pub opens: Option<S<String>>,
     pub last_ticket: Option<S<String>>,
     pub staff_until: Option<S<String>>,
+    pub capacity: Option<S<i64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

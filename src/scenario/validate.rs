@@ -286,6 +286,11 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         days.zip(hours).map(|(d, hours)| Horizon::Days { days: d as u32, hours })
     };
 
+    let hall_capacity = match r.hall.as_ref().and_then(|h| h.get_ref().capacity.as_ref()) {
+        Some(v) => c.int_in(v, "hall.capacity", 1, 1_000_000).map(|n| Some(n as u32)),
+        None => Some(None),
+    };
+
     // [targets]
     let completion_target = match r.targets.as_ref().and_then(|t| t.get_ref().completion_minutes.as_ref()) {
         Some(v) => c.positive(v, "targets.completion_minutes", "minutes"),
@@ -616,25 +621,31 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         }
     }
 
-    let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals);
+    let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals, hall_capacity);
     match out {
-        (Some(name), Some(horizon), Some(reps), Some(seed), Some(max_arrivals), Some(target), Some(arrivals))
-            if c.diags.is_empty() =>
-        {
-            Ok(Scenario {
-                name,
-                description,
-                horizon,
-                max_arrivals,
-                replications: reps as u32,
-                seed: seed as u64,
-                completion_target: target,
-                arrivals,
-                stages,
-                pools,
-                case_types,
-            })
-        }
+        (
+            Some(name),
+            Some(horizon),
+            Some(reps),
+            Some(seed),
+            Some(max_arrivals),
+            Some(target),
+            Some(arrivals),
+            Some(hall_capacity),
+        ) if c.diags.is_empty() => Ok(Scenario {
+            name,
+            description,
+            horizon,
+            max_arrivals,
+            replications: reps as u32,
+            seed: seed as u64,
+            completion_target: target,
+            hall_capacity,
+            arrivals,
+            stages,
+            pools,
+            case_types,
+        }),
         _ => {
             c.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
             Err(c.diags)

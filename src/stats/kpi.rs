@@ -91,6 +91,11 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         let what = "share of people who left before their first call (a failed trip)";
         k.push("abandoned", "share", what, ratio(r.abandoned as f64, r.arrived as f64));
     }
+    if s.hall_capacity.is_some() {
+        let came = (r.arrived + r.turned_away) as f64;
+        let what = "share of people who found the hall full and were turned away (a failed trip)";
+        k.push("turned_away", "share", what, ratio(r.turned_away as f64, came));
+    }
     if s.case_types.iter().any(|t| t.outside_share > 0.0) {
         k.push(
             "diverted",

@@ -196,6 +196,8 @@ pub struct Recorder {
     pub diverted: u64,
     /// People who left before their first call.
     pub abandoned: u64,
+    /// People turned away because the hall was full.
+    pub turned_away: u64,
     pub first_wait_hist: LogHistogram,
     /// Time from ticket to completion, minutes.
     pub time_in_system: Tally,
@@ -264,6 +266,7 @@ impl Recorder {
             green_wait: Tally::default(),
             diverted: 0,
             abandoned: 0,
+            turned_away: 0,
             first_wait_hist: LogHistogram::new(),
             time_in_system: Tally::default(),
             time_in_system_hist: LogHistogram::new(),
@@ -315,6 +318,14 @@ impl Recorder {
                     self.hourly.eligible[hour_of(arrival)] += 1;
                 }
             }
+        }
+    }
+
+    /// A person finds the hall full and is turned away (a failed trip).
+    #[inline]
+    pub fn turned_away(&mut self, t: f64) {
+        if self.counts(t) {
+            self.turned_away += 1;
         }
     }
 

@@ -278,3 +278,33 @@ patience = { dist = "deterministic", value = 5 }
     assert_exact(&r, "abandoned", 0.0);
     assert_exact(&r, "wait_mean", 8.0);
 }
+
+#[test]
+fn a_full_hall_turns_people_away() {
+    // Room for 2. One window, 10 minutes each; tickets at 2, 4, 6, 8 (09:00 opening).
+    // At 6 and at 8 two people are inside (one served, one waiting): both are turned away.
+    let toml = r#"
+[hall]
+opens = "09:00"
+last_ticket = "09:09"
+capacity = 2
+[arrivals]
+interarrival = { dist = "deterministic", value = 2 }
+[[stage]]
+name = "accept"
+[[pool]]
+name = "w"
+count = 1
+stages = ["accept"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = { dist = "deterministic", value = 10 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "turned_away", 0.5);
+    assert_exact(&r, "arrived", 2.0);
+    assert_exact(&r, "completed", 2.0);
+    assert_exact(&r, "wait_mean", 4.0);
+}
