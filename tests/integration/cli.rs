@@ -40,7 +40,7 @@ fn assert_reports(stderr: &str, expected: &[&str]) {
 fn shipped_scenarios_are_valid() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut files = Vec::new();
-    for dir in [root.clone(), root.join("benchmark")] {
+    for dir in [root.clone(), root.join("benchmark"), root.join("pairs")] {
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "toml") {
