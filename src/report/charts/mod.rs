@@ -8,6 +8,7 @@
 //! chart looks the same on any machine. A chart that fails is reported and
 //! skipped; it never affects the tables.
 
+mod band;
 mod completion;
 mod overtime;
 mod queue;
