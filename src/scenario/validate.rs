@@ -695,6 +695,8 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
         );
     }
     let process = if let Some(per_day) = &a.per_day {
+        // Checked first, so a mistake here is reported even when the hours are wrong too.
+        let value = c.positive(per_day, "arrivals.per_day", "people a day");
         let Some(hours) = hours else {
             if continuous {
                 c.err::<()>(
@@ -705,7 +707,7 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
             }
             return None;
         };
-        let per_day = c.positive(per_day, "arrivals.per_day", "people a day")?;
+        let per_day = value?;
         let segments = match &a.profile {
             None => vec![RateSegment {
                 start: hours.opens,

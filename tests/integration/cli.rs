@@ -106,6 +106,11 @@ fn arrivals_mistakes() {
 
     let (_, err) = check("bad_clock", &municipal().replace("opens = \"08:30\"", "opens = \"8h30\""));
     assert_reports(&err, &["hall.opens: must be a time of day \"HH:MM\""]);
+
+    // A bad rate is reported even when the hours it depends on are wrong too.
+    let both = municipal().replace("opens = \"08:30\"", "opens = \"8h30\"").replace("per_day = 2000", "per_day = -5");
+    let (_, err) = check("bad_clock_and_rate", &both);
+    assert_reports(&err, &["hall.opens: must be a time of day", "arrivals.per_day: must be > 0 people a day, got -5"]);
 }
 
 #[test]
