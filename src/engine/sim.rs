@@ -24,7 +24,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::calendar::Calendar;
 use super::rng::{PersonStream, Purpose, Stream, person_key, uniform};
-use crate::scenario::model::{ArrivalProcess, DAY, Horizon, MAX_ROUTE, Scenario};
+use crate::scenario::model::{ArrivalProcess, Closing, DAY, Horizon, MAX_ROUTE, Scenario};
 use crate::stats::recorder::Recorder;
 
 /// A scenario prepared for the engine: queue layout and who serves what.
@@ -40,6 +40,14 @@ pub struct Model {
     pool_queues: Vec<Vec<u32>>,
     /// Pools that serve each (stage, type), in file order.
     stage_type_pools: Vec<Vec<u16>>,
+    /// Whether each stage needs the person at a window.
+    present: Vec<bool>,
+    /// Mean service time of each type's first step, minutes (the displayed wait).
+    first_service_mean: Vec<f64>,
+    /// Per pool: its day's duty changes (minutes after midnight, count).
+    duty_changes: Vec<Vec<(f64, u32)>>,
+    /// Whether any practice draws from a person's second stream.
+    practices: bool,
 }
 
 impl Model {
@@ -47,8 +55,8 @@ impl Model {
         let n_stages = scenario.stages.len();
         let n_types = scenario.case_types.len();
         let top = scenario.case_types.iter().map(|t| t.priority as usize).max().unwrap_or(0);
-        let green = scenario.arrivals.green_channel_share > 0.0;
-        // The green channel is one class above every type's priority.
+        let green = scenario.arrivals.green_channel_share > 0.0 || scenario.appointments.is_some();
+        // The green channel (and booked tickets) is one class above every type's priority.
         let n_classes = top + 1 + usize::from(green);
         let mut acc = 0.0;
         let mut cumulative_share: Vec<f64> = scenario
@@ -64,11 +72,18 @@ impl Model {
         }
         let mut pool_queues = vec![Vec::new(); scenario.pools.len()];
         let mut stage_type_pools = vec![Vec::new(); n_stages * n_types];
+        // Stages every type may visit besides its route: the guides', the follow-up's.
+        let extra: Vec<usize> = scenario
+            .pre_review
+            .iter()
+            .map(|p| p.stage)
+            .chain(scenario.documents.iter().filter_map(|d| d.follow_up.as_ref().map(|f| f.0)))
+            .collect();
         for (p, pool) in scenario.pools.iter().enumerate() {
             for &s in &pool.stages {
                 for &t in &pool.case_types {
                     let ct = &scenario.case_types[t];
-                    if ct.route.iter().any(|step| step.stage == s) {
+                    if ct.route.iter().any(|step| step.stage == s) || extra.contains(&s) {
                         stage_type_pools[s * n_types + t].push(p as u16);
                         let base = (s * n_types + t) * n_classes;
                         pool_queues[p].push((base + ct.priority as usize) as u32);
@@ -79,7 +94,39 @@ impl Model {
                 }
             }
         }
-        Model { scenario, n_types, n_classes, cumulative_share, pool_queues, stage_type_pools }
+        let present = scenario.stages.iter().map(|s| s.present).collect();
+        let first_service_mean = scenario.case_types.iter().map(|t| t.route[0].service.mean()).collect();
+        let duty_changes = scenario
+            .pools
+            .iter()
+            .map(|p| {
+                let mut changes = p.changes();
+                // A hard close sends staff home at their end and back at opening.
+                if let (Closing::Hard, Some(h)) = (scenario.closing, scenario.hours()) {
+                    changes.insert(0, (h.opens, p.count));
+                    changes.push((h.staff_until, 0));
+                }
+                changes
+            })
+            .collect();
+        let c = &scenario.calling;
+        let practices = scenario.documents.is_some()
+            || scenario.pre_review.is_some()
+            || scenario.closing == Closing::Hard
+            || c.absent_share > 0.0
+            || c.balk_above.is_some();
+        Model {
+            scenario,
+            n_types,
+            n_classes,
+            cumulative_share,
+            pool_queues,
+            stage_type_pools,
+            present,
+            first_service_mean,
+            duty_changes,
+            practices,
+        }
     }
 
     fn queue_index(&self, stage: usize, ctype: usize, class: usize) -> usize {
@@ -98,7 +145,7 @@ enum Event {
     Duty {
         pool: u16,
     },
-    /// A person's hand-off into the next stage is over.
+    /// A person's (or task's) hand-off into the next stage is over.
     HandoffEnd {
         case: u32,
     },
@@ -108,11 +155,60 @@ enum Event {
         case: u32,
         generation: u32,
     },
+    /// A person sent home comes back.
+    Return {
+        case: u32,
+    },
+    /// Work left for a later day enters its queue.
+    Deferred {
+        case: u32,
+    },
+    /// Staff's end of a day under a hard close.
+    Close,
+    /// A day's booked tickets are scheduled.
+    Bookings {
+        day: u32,
+    },
+    /// A booked person arrives.
+    Booked {
+        number: u32,
+    },
 }
+
+/// What a slot of the store holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    /// A person on their route.
+    Route,
+    /// A person with a guide, before the ticket.
+    PreReview,
+    /// Back-office work without the person: a parallel branch or a
+    /// follow-up for a paper that came later.
+    Task,
+}
+
+/// How a case's documents turn out at the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Papers {
+    Complete,
+    /// Accepted with a paper missing: a follow-up task.
+    AcceptedMissing,
+    /// Sent home for the paper (after the window's service).
+    Rejected,
+    /// Sent home by the guide, before the window.
+    RejectedByGuide,
+}
+
+/// No slot: a task without a parent.
+const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 struct Person {
+    /// First ticket (or arrival at the guides), minutes: the cohort the
+    /// person is counted in.
     arrival: f64,
+    /// This visit's ticket, minutes: waits and completion times run from it.
+    ticket: f64,
     /// When the person's current stage began (hand-off included), minutes.
     stage_enter: f64,
     /// When the person joined the current stage's queue, minutes.
@@ -124,31 +220,67 @@ struct Person {
     service: [f64; MAX_ROUTE],
     /// Hand-off before each step, minutes (0 where there is none).
     handoff: [f64; MAX_ROUTE],
-    ctype: u16,
-    step: u8,
-    /// Priority class (the green channel is the top class).
-    class: u8,
+    /// Guide time (pre-review) or task time, minutes.
+    extra: f64,
+    /// Follow-up work for a paper that comes later, minutes.
+    follow_up: f64,
+    /// A task's parent slot, or NONE.
+    parent: u32,
     /// Counts the people who have held this slot, so a stale event is known.
     generation: u32,
-    called: bool,
+    /// The day of the current visit.
     day: u32,
+    ctype: u16,
+    /// A task's stage.
+    task_stage: u16,
+    step: u8,
+    /// Priority class (the green channel and booked tickets are the top class).
+    class: u8,
+    /// Visits to the hall so far.
+    trips: u8,
+    /// Parallel branches not finished yet.
+    pending: u8,
+    phase: Phase,
+    papers: Papers,
+    called: bool,
+    /// Waiting for a parallel branch before the next step.
+    at_join: bool,
+    /// Not in the hall: sent home, or gone while back-office work goes on.
+    away: bool,
+    /// Left unseen; the first call finds nobody.
+    absent: bool,
+    /// Comes back when sent home.
+    returns: bool,
 }
 
 impl Person {
     const EMPTY: Person = Person {
         arrival: 0.0,
+        ticket: 0.0,
         stage_enter: 0.0,
         queued_at: 0.0,
         service_start: 0.0,
         queued_seq: 0,
         service: [0.0; MAX_ROUTE],
         handoff: [0.0; MAX_ROUTE],
+        extra: 0.0,
+        follow_up: 0.0,
+        parent: NONE,
+        generation: 0,
+        day: 0,
         ctype: 0,
+        task_stage: 0,
         step: 0,
         class: 0,
-        generation: 0,
+        trips: 0,
+        pending: 0,
+        phase: Phase::Route,
+        papers: Papers::Complete,
         called: false,
-        day: 0,
+        at_join: false,
+        away: false,
+        absent: false,
+        returns: false,
     };
 }
 
@@ -171,6 +303,7 @@ pub struct Replication {
 struct Sim<'m> {
     m: &'m Model,
     person_key: u64,
+    practice_key: u64,
     now: f64,
     calendar: Calendar<Event>,
     people: Vec<Person>,
@@ -178,19 +311,23 @@ struct Sim<'m> {
     /// People in the hall now (waiting, in service or in a hand-off).
     in_hall: u32,
     queues: Vec<VecDeque<u32>>,
+    /// People (and tasks) waiting per stage.
+    waiting: Vec<u32>,
     /// Servers free to call, per pool; negative when more are busy than on
     /// duty (they leave as they finish).
     free: Vec<i64>,
     /// Staff on duty per pool.
     on_duty: Vec<u32>,
-    /// Per pool: its day's duty changes, and the (day, index) of the next one.
-    duty_changes: Vec<Vec<(f64, u32)>>,
+    /// Per pool: the (day, index) of its next duty change.
     next_duty: Vec<(u32, usize)>,
     queued_seq: u64,
     arrivals: ArrivalClock,
     horizon_end: f64,
     rec: Recorder,
 }
+
+/// Person-stream numbers of booked tickets start here, apart from walk-ins'.
+const BOOKED_BASE: u64 = 1 << 48;
 
 /// Runs replication `replication` of `model` under master seed `seed`.
 ///
@@ -202,18 +339,20 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         Horizon::Continuous { minutes, warmup } => (1, warmup, (warmup, minutes), minutes),
     };
     let n_queues = model.stage_type_pools.len() * model.n_classes;
+    let key = person_key(seed, replication);
     let mut sim = Sim {
         m: model,
-        person_key: person_key(seed, replication),
+        person_key: key,
+        practice_key: key ^ 0x5851_F42D_4C95_7F2D,
         now: 0.0,
         calendar: Calendar::with_capacity(64),
         people: Vec::new(),
         free_slots: Vec::new(),
         in_hall: 0,
         queues: vec![VecDeque::new(); n_queues],
+        waiting: vec![0; s.stages.len()],
         free: s.pools.iter().map(|p| i64::from(p.count)).collect(),
         on_duty: s.pools.iter().map(|p| p.count).collect(),
-        duty_changes: s.pools.iter().map(|p| p.changes()).collect(),
         next_duty: vec![(0, 0); s.pools.len()],
         queued_seq: 0,
         arrivals: ArrivalClock {
@@ -239,11 +378,18 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
 
 impl Sim<'_> {
     fn run(&mut self) {
-        for (p, pool) in self.m.scenario.pools.iter().enumerate() {
+        let s = &self.m.scenario;
+        for (p, pool) in s.pools.iter().enumerate() {
             self.rec.duty_change(0.0, p, i64::from(pool.count));
-            if let Some(&(t, _)) = self.duty_changes[p].first() {
+            if let Some(&(t, _)) = self.m.duty_changes[p].first() {
                 self.calendar.schedule(t, Event::Duty { pool: p as u16 });
             }
+        }
+        if let (Closing::Hard, Some(h)) = (s.closing, s.hours()) {
+            self.calendar.schedule(h.staff_until, Event::Close);
+        }
+        if s.appointments.is_some() {
+            self.calendar.schedule(0.0, Event::Bookings { day: 0 });
         }
         if let Some(t) = self.next_arrival() {
             self.calendar.schedule_recurring(t, Event::Arrival);
@@ -257,6 +403,11 @@ impl Sim<'_> {
                 Event::Duty { pool } => self.on_duty_change(pool as usize),
                 Event::HandoffEnd { case } => self.join_queue(case),
                 Event::PatienceEnd { case, generation } => self.on_patience_end(case, generation),
+                Event::Return { case } => self.on_return(case),
+                Event::Deferred { case } => self.enter_stage(case),
+                Event::Close => self.on_close(),
+                Event::Bookings { day } => self.on_bookings(day),
+                Event::Booked { number } => self.admit(BOOKED_BASE + u64::from(number), true),
             }
         }
         self.rec.finish(self.now);
@@ -327,24 +478,62 @@ impl Sim<'_> {
     }
 
     fn on_arrival(&mut self) {
+        self.admit(self.arrivals.issued - 1, false);
+        match self.next_arrival() {
+            Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
+            None => {
+                if matches!(self.m.scenario.horizon, Horizon::Continuous { .. }) {
+                    self.rec.close_window(self.now);
+                }
+            }
+        }
+    }
+
+    /// Schedules the booked tickets of `day` (those who come), and the next day's bookings.
+    fn on_bookings(&mut self, day: u32) {
+        let Some(a) = &self.m.scenario.appointments else { return };
+        let slots = ((a.last_slot - a.first_slot) / a.every).floor() as u32 + 1;
+        let per_day = slots * a.per_slot;
+        for k in 0..per_day {
+            let number = day * per_day + k;
+            let mut rng = PersonStream::new(self.practice_key ^ BOOKED_BASE, u64::from(number));
+            if uniform(&mut rng) < a.no_show_share {
+                continue;
+            }
+            let slot = a.first_slot + f64::from(k / a.per_slot) * a.every;
+            let t = f64::from(day) * DAY + (slot - a.early + a.lateness.sample(&mut rng)).max(0.0);
+            self.calendar.schedule(t.max(self.now), Event::Booked { number });
+        }
+        if day + 1 < self.m.scenario.days() {
+            self.calendar.schedule(f64::from(day + 1) * DAY, Event::Bookings { day: day + 1 });
+        }
+    }
+
+    fn new_slot(&mut self) -> u32 {
+        match self.free_slots.pop() {
+            Some(id) => id,
+            None => {
+                self.people.push(Person::EMPTY);
+                (self.people.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Person number `number` comes to the hall (a walk-in, or a booked ticket).
+    fn admit(&mut self, number: u64, booked: bool) {
         let now = self.now;
         let m = self.m;
-        let mut rng = PersonStream::new(self.person_key, self.arrivals.issued - 1);
+        let s = &m.scenario;
+        let mut rng = PersonStream::new(self.person_key, number);
         let ctype = if m.n_types == 1 {
             0
         } else {
             let u = uniform(&mut rng);
             m.cumulative_share.iter().position(|&c| u < c).unwrap_or(m.n_types - 1)
         };
-        let ct = &m.scenario.case_types[ctype];
+        let ct = &s.case_types[ctype];
         // The person is drawn straight into a slot of the store.
-        let id = match self.free_slots.pop() {
-            Some(id) => id,
-            None => {
-                self.people.push(Person::EMPTY);
-                (self.people.len() - 1) as u32
-            }
-        };
+        let id = self.new_slot();
         let p = &mut self.people[id as usize];
         for (slot, step) in p.service.iter_mut().zip(&ct.route) {
             *slot = step.service.sample(&mut rng);
@@ -362,71 +551,190 @@ impl Sim<'_> {
             }
             None => None,
         };
+        p.papers = Papers::Complete;
+        p.phase = Phase::Route;
+        p.absent = false;
+        p.returns = false;
+        let mut balks = false;
+        if m.practices {
+            // The practices draw from a second stream, each value always drawn.
+            let mut rng = PersonStream::new(self.practice_key, number);
+            let mut u = [0.0; 8];
+            for x in &mut u {
+                *x = uniform(&mut rng);
+            }
+            let [problem_u, fixed_u, accept_u, pre_u, catch_u, absent_u, balk_u, return_u] = u;
+            p.absent = absent_u < s.calling.absent_share;
+            p.returns = return_u < s.returns.share;
+            if let Some(limit) = s.calling.balk_above {
+                let stage = ct.route[0].stage;
+                let staff: u32 =
+                    m.stage_type_pools[stage * m.n_types + ctype].iter().map(|&q| self.on_duty[q as usize]).sum();
+                let shown = f64::from(self.waiting[stage]) * m.first_service_mean[ctype] / f64::from(staff.max(1));
+                balks = shown > limit && balk_u < s.calling.balk_share;
+            }
+            let pre = s.pre_review.as_ref().filter(|pr| pre_u < pr.share);
+            if let Some(pr) = pre {
+                p.phase = Phase::PreReview;
+                p.service[0] *= pr.window_time_factor;
+            }
+            if let Some(d) = &s.documents {
+                let fix = d.fix_time.sample(&mut rng);
+                let accept_extra = d.accept_missing_time.sample(&mut rng);
+                p.follow_up = d.follow_up.as_ref().map_or(0.0, |f| f.1.sample(&mut rng));
+                let caught = pre.is_some_and(|pr| catch_u < pr.catch_share);
+                if problem_u < ct.problem_share {
+                    if fixed_u < d.fixed_share {
+                        if !caught {
+                            p.service[0] += fix;
+                        }
+                    } else if d.accept_missing && accept_u < d.accept_missing_share {
+                        p.service[0] += accept_extra;
+                        p.papers = Papers::AcceptedMissing;
+                    } else {
+                        p.papers = if caught { Papers::RejectedByGuide } else { Papers::Rejected };
+                    }
+                }
+            }
+            if let Some(pr) = pre {
+                p.extra = pr.service.sample(&mut rng);
+            }
+        }
         if outside_u < ct.outside_share {
             self.free_slots.push(id);
             self.rec.diversion(now);
-        } else if m.scenario.hall_capacity.is_some_and(|cap| self.in_hall >= cap) {
-            self.free_slots.push(id);
-            self.rec.turned_away(now);
-        } else {
-            self.in_hall += 1;
-            let green = green_u < m.scenario.arrivals.green_channel_share;
-            p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
-            p.generation = p.generation.wrapping_add(1);
-            p.arrival = now;
-            p.stage_enter = now;
-            p.ctype = ctype as u16;
-            p.step = 0;
-            p.called = false;
-            p.day = (now / DAY) as u32;
-            let generation = p.generation;
-            self.rec.arrival(now);
-            self.join_queue(id);
-            if let Some(wait) = patience {
-                self.calendar.schedule(now + wait, Event::PatienceEnd { case: id, generation });
-            }
+            return;
         }
-        match self.next_arrival() {
-            Some(t) => self.calendar.schedule_recurring(t, Event::Arrival),
-            None => {
-                if matches!(m.scenario.horizon, Horizon::Continuous { .. }) {
-                    self.rec.close_window(now);
-                }
+        let full = s.hall_capacity.is_some_and(|cap| self.in_hall >= cap);
+        if full || balks {
+            self.free_slots.push(id);
+            if full {
+                self.rec.turned_away(now);
+            } else {
+                self.rec.balked(now);
             }
+            self.rec.case_closed(now, 1, false, ct.counts_toward_target);
+            return;
+        }
+        self.in_hall += 1;
+        let green = booked || green_u < s.arrivals.green_channel_share;
+        p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
+        p.generation = p.generation.wrapping_add(1);
+        p.arrival = now;
+        p.ticket = now;
+        p.stage_enter = now;
+        p.ctype = ctype as u16;
+        p.step = 0;
+        p.called = false;
+        p.day = (now / DAY) as u32;
+        p.trips = 1;
+        p.pending = 0;
+        p.at_join = false;
+        p.away = false;
+        p.parent = NONE;
+        let generation = p.generation;
+        self.rec.arrival(now);
+        self.join_queue(id);
+        if let Some(wait) = patience {
+            self.calendar.schedule(now + wait, Event::PatienceEnd { case: id, generation });
         }
     }
 
     /// A person whose patience ran out leaves, if still waiting for the first call.
     fn on_patience_end(&mut self, id: u32, generation: u32) {
         let p = &self.people[id as usize];
-        if p.generation != generation || p.called {
+        if p.generation != generation || p.called || p.away {
             return;
         }
-        let stage = self.stage_of(id);
         let (ctype, class, arrival) = (p.ctype as usize, p.class as usize, p.arrival);
+        let stage = self.stage_of(id);
         let q = self.m.queue_index(stage, ctype, class);
         if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
             self.queues[q].remove(i);
-            self.rec.queue_change(self.now, stage, -1);
-            let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
-            self.rec.abandonment(arrival, eligible);
-            self.people[id as usize].called = true;
+            self.queue_change(stage, -1);
+            self.rec.abandonment(arrival);
+            self.close_case(id, false);
             self.in_hall -= 1;
-            self.free_slots.push(id);
         }
     }
 
     fn stage_of(&self, id: u32) -> usize {
         let p = &self.people[id as usize];
-        self.m.scenario.case_types[p.ctype as usize].route[p.step as usize].stage
+        match p.phase {
+            Phase::Route => self.m.scenario.case_types[p.ctype as usize].route[p.step as usize].stage,
+            Phase::PreReview => self.m.scenario.pre_review.as_ref().map_or(0, |pr| pr.stage),
+            Phase::Task => p.task_stage as usize,
+        }
     }
 
-    /// The person starts the stage at their current step: the hand-off, if
-    /// any, then the queue.
+    #[inline]
+    fn queue_change(&mut self, stage: usize, delta: i32) {
+        self.waiting[stage] = self.waiting[stage].wrapping_add_signed(delta);
+        self.rec.queue_change(self.now, stage, delta);
+    }
+
+    /// Whether staff have gone home (a hard close, between `staff_until` and opening).
+    fn closed(&self) -> bool {
+        match (self.m.scenario.closing, self.m.scenario.hours()) {
+            (Closing::Hard, Some(h)) => {
+                let minute = self.now - (self.now / DAY).floor() * DAY;
+                minute >= h.staff_until || minute < h.opens
+            }
+            _ => false,
+        }
+    }
+
+    /// The person starts the step they are at: parallel branches split off,
+    /// later-day work waits for its day; then the hand-off, if any, and the queue.
     fn begin_stage(&mut self, id: u32) {
+        let p = &self.people[id as usize];
+        let step = &self.m.scenario.case_types[p.ctype as usize].route[p.step as usize];
+        if p.phase == Phase::Route && step.parallel {
+            let (stage, service, handoff) = (step.stage, p.service[p.step as usize], p.handoff[p.step as usize]);
+            let task = self.spawn_task(id, true, stage, service, handoff);
+            let p = &mut self.people[id as usize];
+            p.pending += 1;
+            p.step += 1;
+            self.begin_stage(task);
+            self.begin_stage(id);
+            return;
+        }
+        if p.phase == Phase::Route && step.later && !p.away {
+            // The person goes home; the work waits for the next day.
+            self.leave_hall(id);
+            let next_day = self.next_day_start();
+            let s = &self.m.scenario;
+            if s.hours().is_some() && next_day >= f64::from(s.days()) * DAY {
+                // After the run's last day: done then, but not simulated.
+                let p = &self.people[id as usize];
+                let (arrival, ctype) = (p.arrival, p.ctype as usize);
+                self.rec.completion_later(arrival, s.case_types[ctype].counts_toward_target);
+                self.close_case(id, true);
+            } else {
+                self.calendar.schedule(next_day, Event::Deferred { case: id });
+            }
+            return;
+        }
+        self.enter_stage(id);
+    }
+
+    /// The start of the next operating morning (a day later in a continuous run).
+    fn next_day_start(&self) -> f64 {
+        match self.m.scenario.hours() {
+            Some(h) => ((self.now / DAY).floor() + 1.0) * DAY + h.opens,
+            None => self.now + DAY,
+        }
+    }
+
+    /// The hand-off, if any, then the queue.
+    fn enter_stage(&mut self, id: u32) {
         let p = &mut self.people[id as usize];
         p.stage_enter = self.now;
-        let handoff = p.handoff[p.step as usize];
+        let handoff = match p.phase {
+            Phase::Route => p.handoff[p.step as usize],
+            Phase::Task => p.handoff[0],
+            Phase::PreReview => 0.0,
+        };
         if handoff > 0.0 {
             self.calendar.schedule(self.now + handoff, Event::HandoffEnd { case: id });
         } else {
@@ -434,8 +742,36 @@ impl Sim<'_> {
         }
     }
 
+    /// A slot for back-office work of case `case`; a parallel branch reports
+    /// to the case when done, a follow-up (`branch` false) does not.
+    fn spawn_task(&mut self, case: u32, branch: bool, stage: usize, service: f64, handoff: f64) -> u32 {
+        let from = self.people[case as usize];
+        let task = self.new_slot();
+        let t = &mut self.people[task as usize];
+        *t = Person {
+            phase: Phase::Task,
+            task_stage: stage as u16,
+            extra: service,
+            parent: if branch { case } else { NONE },
+            called: true,
+            pending: 0,
+            at_join: false,
+            generation: t.generation.wrapping_add(1),
+            ..from
+        };
+        t.handoff[0] = handoff;
+        task
+    }
+
     fn join_queue(&mut self, id: u32) {
         let stage = self.stage_of(id);
+        if self.closed() && self.people[id as usize].phase != Phase::Task && !self.people[id as usize].away {
+            if self.m.present[stage] {
+                self.send_home(id);
+                return;
+            }
+            self.leave_hall(id);
+        }
         let p = &mut self.people[id as usize];
         p.queued_at = self.now;
         let ctype = p.ctype as usize;
@@ -447,21 +783,29 @@ impl Sim<'_> {
             self.queued_seq += 1;
             let q = self.m.queue_index(stage, ctype, p.class as usize);
             self.queues[q].push_back(id);
-            self.rec.queue_change(self.now, stage, 1);
+            self.queue_change(stage, 1);
         }
     }
 
     fn start_service(&mut self, pool: usize, id: u32) {
         let now = self.now;
         self.free[pool] -= 1;
+        let n_classes = self.m.n_classes;
+        let s = &self.m.scenario;
+        let top_class_used = s.arrivals.green_channel_share > 0.0 || s.appointments.is_some();
+        let absent_call = s.calling.absent_call;
         let p = &mut self.people[id as usize];
         p.service_start = now;
-        let duration = p.service[p.step as usize];
-        let (arrival, first, ctype) = (p.arrival, !p.called, p.ctype as usize);
-        let green = self.m.scenario.arrivals.green_channel_share > 0.0 && p.class as usize == self.m.n_classes - 1;
-        p.called = true;
-        if first {
-            self.rec.first_call(arrival, ctype, green, now - arrival);
+        let duration = match p.phase {
+            Phase::Route if p.absent && !p.called => absent_call,
+            Phase::Route => p.service[p.step as usize],
+            Phase::PreReview | Phase::Task => p.extra,
+        };
+        if p.phase == Phase::Route && !p.called {
+            p.called = true;
+            let green = top_class_used && p.class as usize == n_classes - 1;
+            let (arrival, ctype, wait) = (p.arrival, p.ctype as usize, now - p.ticket);
+            self.rec.first_call(arrival, ctype, green, wait);
         }
         self.rec.busy_change(now, pool, 1);
         self.calendar.schedule(now + duration, Event::ServiceEnd { pool: pool as u16, case: id });
@@ -471,7 +815,7 @@ impl Sim<'_> {
     /// once; those going off duty finish the case in hand first.
     fn on_duty_change(&mut self, pool: usize) {
         let (day, i) = self.next_duty[pool];
-        let changes = &self.duty_changes[pool];
+        let changes = &self.m.duty_changes[pool];
         let n = changes[i].1;
         let (day, i) = if i + 1 == changes.len() { (day + 1, 0) } else { (day, i + 1) };
         self.next_duty[pool] = (day, i);
@@ -495,26 +839,198 @@ impl Sim<'_> {
 
     fn on_service_end(&mut self, pool: usize, id: u32) {
         let stage = self.stage_of(id);
-        let p = &self.people[id as usize];
-        let (arrival, ctype, step, day) = (p.arrival, p.ctype as usize, p.step as usize, p.day);
+        let p = self.people[id as usize];
         let budget = self.m.scenario.stages[stage].budget;
         let (wait, service, time) =
             (p.service_start - p.queued_at, self.now - p.service_start, self.now - p.stage_enter);
-        self.rec.stage_done(arrival, stage, wait, service, time, budget);
+        if !(p.absent && p.phase == Phase::Route && p.step == 0) {
+            self.rec.stage_done(p.arrival, stage, wait, service, time, budget);
+        }
         self.set_free(pool, self.free[pool] + 1);
         self.rec.busy_change(self.now, pool, -1);
         if self.free[pool] > 0 {
             self.call_next(pool);
         }
-        let ct = &self.m.scenario.case_types[ctype];
-        let next = step + 1;
+        match p.phase {
+            Phase::Task => {
+                self.free_slots.push(id);
+                if p.parent != NONE {
+                    let parent = &mut self.people[p.parent as usize];
+                    parent.pending -= 1;
+                    if parent.pending == 0 && parent.at_join {
+                        parent.at_join = false;
+                        self.advance(p.parent);
+                    }
+                }
+            }
+            Phase::PreReview => {
+                if p.papers == Papers::RejectedByGuide {
+                    self.send_home(id);
+                } else {
+                    let p = &mut self.people[id as usize];
+                    p.phase = Phase::Route;
+                    p.ticket = self.now;
+                    self.begin_stage(id);
+                }
+            }
+            Phase::Route if p.absent && p.step == 0 => {
+                self.rec.absent(p.arrival);
+                self.close_case(id, false);
+                self.in_hall -= 1;
+            }
+            Phase::Route => {
+                if p.step == 0 {
+                    match p.papers {
+                        Papers::Rejected => {
+                            self.send_home(id);
+                            return;
+                        }
+                        Papers::AcceptedMissing => {
+                            self.people[id as usize].papers = Papers::Complete;
+                            if let Some((stage, _)) =
+                                self.m.scenario.documents.as_ref().and_then(|d| d.follow_up.as_ref())
+                            {
+                                let task = self.spawn_task(id, false, *stage, p.follow_up, 0.0);
+                                self.rec.follow_up(p.arrival);
+                                self.enter_stage(task);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if p.pending > 0 {
+                    self.people[id as usize].at_join = true;
+                } else {
+                    self.advance(id);
+                }
+            }
+        }
+    }
+
+    /// The person's current step is done (with its branches): on to the next
+    /// step, home to come back for a window, or the case is complete.
+    fn advance(&mut self, id: u32) {
+        let p = &self.people[id as usize];
+        let ct = &self.m.scenario.case_types[p.ctype as usize];
+        let next = p.step as usize + 1;
         if next < ct.route.len() {
+            let away = p.away;
+            let present = self.m.present[ct.route[next].stage];
             self.people[id as usize].step = next as u8;
-            self.begin_stage(id);
+            if away && present {
+                self.schedule_return(id);
+            } else {
+                self.begin_stage(id);
+            }
+            return;
+        }
+        let (arrival, ticket, ctype, day, away) = (p.arrival, p.ticket, p.ctype as usize, p.day, p.away);
+        if away {
+            self.rec.completion_later(arrival, ct.counts_toward_target);
         } else {
-            self.rec.completion(self.now, arrival, ctype, ct.counts_toward_target, day as usize);
+            self.rec.completion(self.now, arrival, ticket, ctype, ct.counts_toward_target, day as usize);
             self.in_hall -= 1;
-            self.free_slots.push(id);
+        }
+        self.close_case(id, true);
+    }
+
+    /// The case is over: its trips are recorded and its slot freed.
+    fn close_case(&mut self, id: u32, completed: bool) {
+        let p = &self.people[id as usize];
+        let eligible = self.m.scenario.case_types[p.ctype as usize].counts_toward_target;
+        self.rec.case_closed(p.arrival, p.trips, completed, eligible);
+        self.free_slots.push(id);
+    }
+
+    /// The person leaves the hall while their case goes on in the back office.
+    fn leave_hall(&mut self, id: u32) {
+        let p = &mut self.people[id as usize];
+        p.away = true;
+        p.generation = p.generation.wrapping_add(1);
+        self.in_hall -= 1;
+    }
+
+    /// The person is sent home from the step they are at; they come back on a
+    /// later day, if they do, and start that step again.
+    fn send_home(&mut self, id: u32) {
+        self.rec.sent_home(self.people[id as usize].arrival);
+        self.leave_hall(id);
+        if self.people[id as usize].returns {
+            self.schedule_return(id);
+        } else {
+            self.close_case(id, false);
+        }
+    }
+
+    /// The person comes back `returns.after_days` days after the current
+    /// visit, at the hour of their first ticket, or now if that is later; a
+    /// return after the last day is a trip the run does not see.
+    fn schedule_return(&mut self, id: u32) {
+        let s = &self.m.scenario;
+        let p = &self.people[id as usize];
+        let later = f64::from(s.returns.after_days) * DAY;
+        let t = match s.hours() {
+            Some(_) => (f64::from(p.day) * DAY + later + p.arrival % DAY).max(self.now),
+            None => self.now + later,
+        };
+        let last_day = s.days();
+        if (s.hours().is_some() && (t / DAY) as u32 >= last_day) || t >= self.horizon_end {
+            let p = &mut self.people[id as usize];
+            p.trips = p.trips.saturating_add(1);
+            self.close_case(id, false);
+        } else {
+            self.calendar.schedule(t, Event::Return { case: id });
+        }
+    }
+
+    fn on_return(&mut self, id: u32) {
+        let now = self.now;
+        let p = &mut self.people[id as usize];
+        p.away = false;
+        p.trips = p.trips.saturating_add(1);
+        p.ticket = now;
+        p.called = false;
+        p.absent = false;
+        p.day = (now / DAY) as u32;
+        if matches!(p.papers, Papers::Rejected | Papers::RejectedByGuide) {
+            p.papers = Papers::Complete;
+            p.phase = Phase::Route;
+            p.step = 0;
+        }
+        self.in_hall += 1;
+        self.rec.returned(p.arrival);
+        self.join_queue(id);
+    }
+
+    /// Staff's end under a hard close: people waiting for a window go home;
+    /// those waiting for the back office leave it their case.
+    fn on_close(&mut self) {
+        for q in 0..self.queues.len() {
+            let stage = q / (self.m.n_classes * self.m.n_types);
+            if self.m.present[stage] {
+                while let Some(id) = self.queues[q].pop_front() {
+                    self.queue_change(stage, -1);
+                    self.send_home(id);
+                }
+            } else {
+                for i in 0..self.queues[q].len() {
+                    let id = self.queues[q][i];
+                    let p = &self.people[id as usize];
+                    if p.phase != Phase::Task && !p.away {
+                        self.leave_hall(id);
+                    }
+                }
+            }
+        }
+        for id in 0..self.people.len() as u32 {
+            let p = &self.people[id as usize];
+            if p.at_join && !p.away {
+                self.leave_hall(id);
+            }
+        }
+        let day = (self.now / DAY) as u32 + 1;
+        if let (true, Some(h)) = (day < self.m.scenario.days(), self.m.scenario.hours()) {
+            self.calendar.schedule(f64::from(day) * DAY + h.staff_until, Event::Close);
         }
     }
 
@@ -544,7 +1060,7 @@ impl Sim<'_> {
         };
         self.queues[q].pop_front();
         let stage = q / (self.m.n_classes * self.m.n_types);
-        self.rec.queue_change(self.now, stage, -1);
+        self.queue_change(stage, -1);
         self.start_service(pool, id);
         true
     }

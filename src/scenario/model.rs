@@ -33,7 +33,19 @@ pub struct Scenario {
     pub completion_target: f64,
     /// Most people in the hall at once (seats, ticket limit); more are turned away.
     pub hall_capacity: Option<u32>,
+    /// What happens to people still waiting when staff's day ends.
+    pub closing: Closing,
+    /// People sent home (a missing paper, a hard close) who come back.
+    pub returns: Returns,
     pub arrivals: Arrivals,
+    /// Booked tickets next to walk-ins; None: walk-ins only.
+    pub appointments: Option<Appointments>,
+    /// Called tickets whose holder is not there.
+    pub calling: Calling,
+    /// Problems with documents; None: every case arrives complete.
+    pub documents: Option<Documents>,
+    /// Guides who check documents before the ticket; None: no guides.
+    pub pre_review: Option<PreReview>,
     /// At least one; names unique.
     pub stages: Vec<Stage>,
     /// At least one; every stage on a route is served by a pool with staff.
@@ -51,6 +63,90 @@ pub enum Horizon {
     /// One continuous run for steady-state studies; statistics cover people who
     /// arrive in [warmup, minutes) and time in [warmup, minutes].
     Continuous { minutes: f64, warmup: f64 },
+}
+
+/// The end of the day, in days mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Closing {
+    /// Extended service: everyone holding a ticket at `staff_until` is served;
+    /// work after it is overtime.
+    Extended,
+    /// Hard close: at `staff_until` staff leave (finishing the case in hand);
+    /// people waiting for a window are sent home, and back-office work waits
+    /// for the next morning.
+    Hard,
+}
+
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct Returns {
+    /// Share of people sent home who come back, in [0, 1].
+    pub share: f64,
+    /// Days later they come back, >= 1; at the hour of their first ticket.
+    pub after_days: u32,
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Appointments {
+    /// First and last slot of each day, minutes after midnight.
+    pub first_slot: f64,
+    pub last_slot: f64,
+    /// Minutes between slots, > 0.
+    pub every: f64,
+    /// Booked people per slot, >= 1.
+    pub per_slot: u32,
+    /// Share of booked people who do not come, in [0, 1).
+    pub no_show_share: f64,
+    /// People arrive `early` minutes before their slot plus a draw of `lateness`.
+    pub early: f64,
+    pub lateness: Dist,
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Calling {
+    /// Share of people who leave unseen before their first call, in [0, 1).
+    pub absent_share: f64,
+    /// Window time lost calling an absent ticket, minutes (>= 0).
+    pub absent_call: f64,
+    /// People who see a displayed wait above this (minutes) may leave at once.
+    pub balk_above: Option<f64>,
+    /// Share of those who leave when the displayed wait is too long, in [0, 1].
+    pub balk_share: f64,
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Documents {
+    /// Of the cases with a problem, the share fixed at the window, in [0, 1];
+    /// the others lack a paper.
+    pub fixed_share: f64,
+    /// Extra window time to fix a problem, minutes.
+    pub fix_time: Dist,
+    /// Accept with missing documents (容缺受理).
+    pub accept_missing: bool,
+    /// With it, the share of missing-paper cases accepted, in [0, 1].
+    pub accept_missing_share: f64,
+    /// Extra window time to accept a case with a missing paper, minutes.
+    pub accept_missing_time: Dist,
+    /// The follow-up task when the paper arrives: its stage and its time.
+    pub follow_up: Option<(StageId, Dist)>,
+}
+
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct PreReview {
+    /// The stage the guides serve; not on any route.
+    pub stage: StageId,
+    /// Share of arrivals who see a guide first, in [0, 1].
+    pub share: f64,
+    /// Guide time per person, minutes.
+    pub service: Dist,
+    /// Share of document problems the guide catches, in [0, 1].
+    pub catch_share: f64,
+    /// Factor on the first window's service time of a pre-reviewed case, in (0, 1].
+    pub window_time_factor: f64,
 }
 
 /// Opening hours, minutes after midnight; opens < last_ticket <= staff_until <= 1440.
@@ -140,8 +236,11 @@ pub struct CaseType {
     /// How long a person waits for the first call before leaving, minutes;
     /// None: nobody leaves.
     pub patience: Option<Dist>,
-    /// Share of people who never leave (bank staff, agents), in [0, 1].
+    /// Share of people who never leave (bank staff, agents), in [0, 1]; they
+    /// do not balk either.
     pub never_leave_share: f64,
+    /// Share of cases that arrive with a document problem, in [0, 1].
+    pub problem_share: f64,
     /// 1..=MAX_ROUTE steps.
     pub route: Vec<Step>,
 }
@@ -155,6 +254,11 @@ pub struct Step {
     /// Hand-off before the stage's queue (scanning, routing), minutes; never
     /// on the first step.
     pub handoff: Option<Dist>,
+    /// Runs beside the next step (并联): a back-office step, not the last.
+    pub parallel: bool,
+    /// Done on a later day without the person: a back-office step, and every
+    /// step after it is back office too.
+    pub later: bool,
 }
 
 impl Pool {

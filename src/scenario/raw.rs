@@ -29,6 +29,58 @@ pub struct Hall {
     pub last_ticket: Option<S<String>>,
     pub staff_until: Option<S<String>>,
     pub capacity: Option<S<i64>>,
+    pub closing: Option<S<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Returns {
+    pub share: Option<S<f64>>,
+    pub after_days: Option<S<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Appointments {
+    pub first_slot: S<String>,
+    pub last_slot: S<String>,
+    pub every_minutes: S<f64>,
+    pub per_slot: S<i64>,
+    pub no_show_share: Option<S<f64>>,
+    pub early_minutes: Option<S<f64>>,
+    pub lateness: Option<S<RawDist>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calling {
+    pub absent_share: Option<S<f64>>,
+    pub absent_call_minutes: Option<S<f64>>,
+    pub balk_above_minutes: Option<S<f64>>,
+    pub balk_share: Option<S<f64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Documents {
+    pub problem_share: S<f64>,
+    pub fixed_share: S<f64>,
+    pub fix_time: S<RawDist>,
+    pub accept_missing: Option<S<bool>>,
+    pub accept_missing_share: Option<S<f64>>,
+    pub accept_missing_time: Option<S<RawDist>>,
+    pub follow_up_stage: Option<S<String>>,
+    pub follow_up_time: Option<S<RawDist>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreReview {
+    pub stage: S<String>,
+    pub share: S<f64>,
+    pub service: S<RawDist>,
+    pub catch_share: S<f64>,
+    pub window_time_factor: Option<S<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +147,9 @@ pub struct CaseType {
     pub handoff: Option<S<BTreeMap<S<String>, S<RawDist>>>>,
     pub patience: Option<S<RawDist>>,
     pub never_leave_share: Option<S<f64>>,
+    pub problem_share: Option<S<f64>>,
+    pub parallel: Option<S<Vec<S<String>>>>,
+    pub later: Option<S<Vec<S<String>>>>,
 }
 
 /// A distribution as written: `{ dist = "lognormal", mean = 14, cv = 0.5 }`.
@@ -111,5 +166,19 @@ pub enum RawDist {
 }
 
 /// The top-level keys, in the order the documentation lists them.
-pub const TOP_LEVEL_KEYS: &[&str] =
-    &["name", "description", "simulation", "hall", "targets", "arrivals", "stage", "pool", "case_type"];
+pub const TOP_LEVEL_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "simulation",
+    "hall",
+    "returns",
+    "targets",
+    "arrivals",
+    "appointments",
+    "calling",
+    "documents",
+    "pre_review",
+    "stage",
+    "pool",
+    "case_type",
+];

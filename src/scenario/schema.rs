@@ -110,6 +110,38 @@ pub const KEYS: &[Key] = &[
         "End of staffed hours. Work after it is overtime; utilization is measured over opens..staff_until.",
     ),
     key(
+        "hall.capacity",
+        "integer",
+        "people",
+        "no limit",
+        "1 to 1000000",
+        "Most people in the hall at once (seats, ticket limit); arrivals beyond it are turned away (a failed trip).",
+    ),
+    key(
+        "hall.closing",
+        "string",
+        "",
+        "\"extended\"",
+        "\"extended\", \"hard\"",
+        "At `staff_until`: \"extended\" (延时服务) serves everyone holding a ticket, the work after it counted as overtime; \"hard\" sends staff home (each finishing the case in hand) and the people still waiting for a window home too, to come back another day (see [returns]); back-office work waits in its queue for the next morning, and its people come back for their next window.",
+    ),
+    key(
+        "returns.share",
+        "number",
+        "share",
+        "1",
+        "0 to 1",
+        "Share of people sent home (a missing paper, a hard close) who come back on a later day; the others give up.",
+    ),
+    key(
+        "returns.after_days",
+        "integer",
+        "days",
+        "1",
+        "1 to 365",
+        "How many days later they come back, at the hour of their first ticket. A return after the run's last day counts as a trip but is not simulated.",
+    ),
+    key(
         "targets.completion_minutes",
         "number",
         "minutes",
@@ -156,6 +188,199 @@ pub const KEYS: &[Key] = &[
         "1 every day",
         "each > 0",
         "Multipliers of the arrival rate for day 1, 2, ..., repeated (for example Mon..Fri 1.10, 0.97, 0.95, 0.97, 1.05). Days mode only.",
+    ),
+    key(
+        "arrivals.green_channel_share",
+        "number",
+        "share",
+        "0",
+        "0 to 1 (not 1)",
+        "Share of arrivals in the green channel (绿色通道: the elderly, the ill, the disabled), called before every other ticket.",
+    ),
+    key(
+        "appointments.first_slot",
+        "string",
+        "time of day",
+        "required in [appointments]",
+        "inside the ticket hours",
+        "First booked slot of each day. Booked tickets come on top of walk-ins, with the same case-type mix, and are called before walk-ins (with the green channel).",
+    ),
+    key(
+        "appointments.last_slot",
+        "string",
+        "time of day",
+        "required in [appointments]",
+        "first_slot to hall.last_ticket",
+        "Last booked slot of each day.",
+    ),
+    key(
+        "appointments.every_minutes",
+        "number",
+        "minutes",
+        "required in [appointments]",
+        "> 0",
+        "Minutes between slots.",
+    ),
+    key(
+        "appointments.per_slot",
+        "integer",
+        "people",
+        "required in [appointments]",
+        "1 to 10000",
+        "Booked people per slot.",
+    ),
+    key(
+        "appointments.no_show_share",
+        "number",
+        "share",
+        "0",
+        "0 to 1 (not 1)",
+        "Share of booked people who do not come.",
+    ),
+    key(
+        "appointments.early_minutes",
+        "number",
+        "minutes",
+        "0",
+        ">= 0",
+        "Booked people arrive this much before their slot, plus a draw of `lateness`.",
+    ),
+    key(
+        "appointments.lateness",
+        "distribution",
+        "minutes",
+        "0",
+        "any distribution",
+        "Added to `slot - early_minutes`: with `early_minutes = 10` and a uniform 0-20, people come from 10 minutes early to 10 late.",
+    ),
+    key(
+        "calling.absent_share",
+        "number",
+        "share",
+        "0",
+        "0 to 1 (not 1)",
+        "Share of people who leave unseen before their first call (a failed trip): the window calls their ticket in vain.",
+    ),
+    key("calling.absent_call_minutes", "number", "minutes", "1", ">= 0", "Window time lost calling an absent ticket."),
+    key(
+        "calling.balk_above_minutes",
+        "number",
+        "minutes",
+        "none (nobody balks)",
+        "> 0",
+        "The ticket machine shows the expected wait (people waiting for the first stage x its mean service time / staff on duty); above this, people may leave at once (a failed trip).",
+    ),
+    key(
+        "calling.balk_share",
+        "number",
+        "share",
+        "1",
+        "0 to 1",
+        "Share of those shown a wait above `balk_above_minutes` who leave.",
+    ),
+    key(
+        "documents.problem_share",
+        "number",
+        "share",
+        "required in [documents]",
+        "0 to 1",
+        "Share of cases that arrive with a document problem; `[[case_type]].problem_share` overrides it per type.",
+    ),
+    key(
+        "documents.fixed_share",
+        "number",
+        "share",
+        "required in [documents]",
+        "0 to 1",
+        "Of the problems, the share fixed at the window; the others are a missing paper.",
+    ),
+    key(
+        "documents.fix_time",
+        "distribution",
+        "minutes",
+        "required in [documents]",
+        "any distribution",
+        "Extra window time to fix a problem on the spot (at the first stage).",
+    ),
+    key(
+        "documents.accept_missing",
+        "boolean",
+        "",
+        "false",
+        "true, false",
+        "Accept with missing documents (容缺受理): a missing-paper case is accepted and completed, the paper following later. Without it the person is sent home after the window and comes back (see [returns]).",
+    ),
+    key(
+        "documents.accept_missing_share",
+        "number",
+        "share",
+        "1",
+        "0 to 1",
+        "With `accept_missing`, the share of missing-paper cases that may be accepted; the others are sent home.",
+    ),
+    key(
+        "documents.accept_missing_time",
+        "distribution",
+        "minutes",
+        "0",
+        "any distribution",
+        "Extra window time to accept a case with a paper missing.",
+    ),
+    key(
+        "documents.follow_up_stage",
+        "string",
+        "",
+        "none",
+        "a back-office stage",
+        "Where the follow-up work goes when the paper arrives (it is queued at acceptance, without the person); with `follow_up_time`.",
+    ),
+    key(
+        "documents.follow_up_time",
+        "distribution",
+        "minutes",
+        "none",
+        "any distribution",
+        "Staff time of a follow-up.",
+    ),
+    key(
+        "pre_review.stage",
+        "string",
+        "",
+        "required in [pre_review]",
+        "a stage on no route",
+        "The guides' stage (蓝马甲, 资料预审), before the ticket; a pool serving it holds the guides. Waits run from the ticket, taken after pre-review.",
+    ),
+    key(
+        "pre_review.share",
+        "number",
+        "share",
+        "required in [pre_review]",
+        "0 to 1",
+        "Share of arrivals who see a guide first.",
+    ),
+    key(
+        "pre_review.service",
+        "distribution",
+        "minutes",
+        "required in [pre_review]",
+        "any distribution",
+        "Guide time per person.",
+    ),
+    key(
+        "pre_review.catch_share",
+        "number",
+        "share",
+        "required in [pre_review]",
+        "0 to 1",
+        "Share of document problems the guide catches: a problem that can be fixed is fixed with the guide (no extra window time); a missing paper sends the person home before the window (it still costs a trip, unless accepted with missing documents).",
+    ),
+    key(
+        "pre_review.window_time_factor",
+        "number",
+        "factor",
+        "1",
+        "(0, 1]",
+        "Factor on the first window's service time of a pre-reviewed case (0.85: 15% shorter).",
     ),
     key(
         "[[stage]].name",
@@ -213,6 +438,14 @@ pub const KEYS: &[Key] = &[
         "known case types, no repeats",
         "Case types this pool serves: windows per group of types, or, left out, one integrated pool for all (一窗受理). Every stage on every route needs a pool with staff that serves it for that type.",
     ),
+    key(
+        "[[pool]].schedule",
+        "array of tables",
+        "",
+        "none (count all day)",
+        "`{ from = \"HH:MM\", to = \"HH:MM\", count = N }`, in time order, inside the staffed hours",
+        "Another number on duty between `from` and `to` each day: a lunch break (count 0, or some windows: staggered), a shift, extra windows at a peak. Staff going off duty finish the case in hand; that time is counted as overtime.",
+    ),
     key("[[case_type]].name", "string", "", "required", "letters, digits, `_`, `-`; unique", "A kind of case."),
     key(
         "[[case_type]].share",
@@ -255,6 +488,62 @@ pub const KEYS: &[Key] = &[
         "Service time at that stage.",
     ),
     key(
+        "[[case_type]].outside_share",
+        "number",
+        "share",
+        "0",
+        "0 to 1 (not 1)",
+        "Share of this type's demand handled outside the hall (bank branches as in Cixi, self-service machines): it never takes a ticket.",
+    ),
+    key(
+        "[[case_type]].handoff.<stage>",
+        "distribution",
+        "minutes",
+        "none",
+        "a stage on the route, not the first",
+        "Hand-off before that stage's queue (scanning, routing between departments); counted in the stage's time.",
+    ),
+    key(
+        "[[case_type]].patience",
+        "distribution",
+        "minutes",
+        "none (nobody leaves)",
+        "any distribution",
+        "How long a person waits for the first call before leaving (a failed trip).",
+    ),
+    key(
+        "[[case_type]].never_leave_share",
+        "number",
+        "share",
+        "0",
+        "0 to 1",
+        "Share of people who never leave (bank staff, agents), with `patience`.",
+    ),
+    key(
+        "[[case_type]].problem_share",
+        "number",
+        "share",
+        "documents.problem_share",
+        "0 to 1",
+        "This type's share of cases with a document problem (needs [documents]).",
+    ),
+    key(
+        "[[case_type]].parallel",
+        "array of stage names",
+        "",
+        "none (serial)",
+        "back-office stages on the route, not the last",
+        "Steps that run beside the next step (变串联为并联): approval while the person pays tax at a window. The next step must not be parallel itself; the route goes on when both are done.",
+    ),
+    key(
+        "[[case_type]].later",
+        "array of stage names",
+        "",
+        "none",
+        "back-office stages; every step after is back office",
+        "Steps done on a later day without the person (two-working-day types): the person goes home after the step before; the work enters its queue at the next opening.",
+    ),
+    key(
         "distribution",
         "inline table",
         "minutes",
@@ -285,4 +574,28 @@ pub fn markdown() -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KEYS;
+
+    /// Every field of the raw mirror is documented (the one source of truth
+    /// for what a scenario file may say).
+    #[test]
+    fn every_key_of_the_file_is_documented() {
+        let raw = include_str!("raw.rs");
+        let leaves: Vec<&str> =
+            KEYS.iter().map(|k| k.path.rsplit('.').find(|p| !p.starts_with('<')).unwrap_or(k.path)).collect();
+        let mut missing = Vec::new();
+        for line in raw.lines() {
+            let Some(rest) = line.trim().strip_prefix("pub ") else { continue };
+            let Some((field, _)) = rest.split_once(": ") else { continue };
+            let in_dist = ["mean", "value", "min", "max", "mode", "cv", "values", "from", "to", "share", "count"];
+            if !field.contains(' ') && !leaves.contains(&field) && !in_dist.contains(&field) {
+                missing.push(field);
+            }
+        }
+        assert!(missing.is_empty(), "keys without a line in schema.rs: {missing:?}");
+    }
 }

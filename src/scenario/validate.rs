@@ -19,6 +19,11 @@ pub struct RawScenario {
     pub hall: Option<S<raw::Hall>>,
     pub targets: Option<S<raw::Targets>>,
     pub arrivals: Option<S<raw::Arrivals>>,
+    pub returns: Option<S<raw::Returns>>,
+    pub appointments: Option<S<raw::Appointments>>,
+    pub calling: Option<S<raw::Calling>>,
+    pub documents: Option<S<raw::Documents>>,
+    pub pre_review: Option<S<raw::PreReview>>,
     pub stages: Vec<S<raw::Stage>>,
     pub pools: Vec<S<raw::Pool>>,
     pub case_types: Vec<S<raw::CaseType>>,
@@ -74,6 +79,24 @@ impl Checker {
             Some(x)
         } else {
             self.err(v.span(), path, format!("must be a share in [0, 1), got {x}"))
+        }
+    }
+
+    fn share_closed(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
+        let x = *v.get_ref();
+        if x.is_finite() && (0.0..=1.0).contains(&x) {
+            Some(x)
+        } else {
+            self.err(v.span(), path, format!("must be a share in [0, 1], got {x}"))
+        }
+    }
+
+    fn non_negative(&mut self, v: &S<f64>, path: &str, unit: &str) -> Option<f64> {
+        let x = *v.get_ref();
+        if x.is_finite() && x >= 0.0 {
+            Some(x)
+        } else {
+            self.err(v.span(), path, format!("must be >= 0 {unit}, got {x}"))
         }
     }
 
@@ -334,6 +357,185 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         }
     };
 
+    let stage_present: Vec<bool> =
+        r.stages.iter().map(|s| s.get_ref().present.as_ref().is_none_or(|p| *p.get_ref())).collect();
+    let on_a_route =
+        |name: &str| r.case_types.iter().any(|t| t.get_ref().route.get_ref().iter().any(|s| s.get_ref() == name));
+
+    // [returns]
+    let returns = {
+        let raw = r.returns.as_ref().map(|v| v.get_ref());
+        let share = match raw.and_then(|v| v.share.as_ref()) {
+            Some(v) => c.share_closed(v, "returns.share"),
+            None => Some(1.0),
+        };
+        let after_days = match raw.and_then(|v| v.after_days.as_ref()) {
+            Some(v) => c.int_in(v, "returns.after_days", 1, 365),
+            None => Some(1),
+        };
+        share.zip(after_days).map(|(share, d)| Returns { share, after_days: d as u32 })
+    };
+
+    // [hall].closing
+    let closing = match r.hall.as_ref().and_then(|h| h.get_ref().closing.as_ref()) {
+        None => Some(Closing::Extended),
+        Some(v) => match v.get_ref().as_str() {
+            "extended" => Some(Closing::Extended),
+            "hard" => Some(Closing::Hard),
+            other => c.err(
+                v.span(),
+                "hall.closing",
+                format!("must be \"extended\" (serve everyone holding a ticket) or \"hard\" (send the rest home), got {other:?}"),
+            ),
+        },
+    };
+
+    // [calling]
+    let calling = {
+        let raw = r.calling.as_ref().map(|v| v.get_ref());
+        let field = |f: fn(&raw::Calling) -> &Option<S<f64>>| raw.and_then(|v| f(v).as_ref());
+        let absent_share = match field(|v| &v.absent_share) {
+            Some(v) => c.share_below_one(v, "calling.absent_share"),
+            None => Some(0.0),
+        };
+        let absent_call = match field(|v| &v.absent_call_minutes) {
+            Some(v) => c.non_negative(v, "calling.absent_call_minutes", "minutes"),
+            None => Some(1.0),
+        };
+        let balk_above = match field(|v| &v.balk_above_minutes) {
+            Some(v) => c.positive(v, "calling.balk_above_minutes", "minutes").map(Some),
+            None => Some(None),
+        };
+        let balk_share = match field(|v| &v.balk_share) {
+            Some(v) => c.share_closed(v, "calling.balk_share"),
+            None => Some(1.0),
+        };
+        match (absent_share, absent_call, balk_above, balk_share) {
+            (Some(absent_share), Some(absent_call), Some(balk_above), Some(balk_share)) => {
+                Some(Calling { absent_share, absent_call, balk_above, balk_share })
+            }
+            _ => None,
+        }
+    };
+
+    // [documents]: the model and the default problem share of every case type.
+    let documents = r.documents.as_ref().and_then(|d| {
+        let d = d.get_ref();
+        let problem_share = c.share_closed(&d.problem_share, "documents.problem_share");
+        let fixed_share = c.share_closed(&d.fixed_share, "documents.fixed_share");
+        let fix_time = c.dist(&d.fix_time, "documents.fix_time");
+        let accept_missing = d.accept_missing.as_ref().is_some_and(|v| *v.get_ref());
+        let accept_missing_share = match &d.accept_missing_share {
+            Some(v) => c.share_closed(v, "documents.accept_missing_share"),
+            None => Some(1.0),
+        };
+        let accept_missing_time = match &d.accept_missing_time {
+            Some(v) => c.dist(v, "documents.accept_missing_time"),
+            None => Some(Dist::Deterministic { value: 0.0 }),
+        };
+        let follow_up = match (&d.follow_up_stage, &d.follow_up_time) {
+            (Some(st), Some(time)) => {
+                let id = lookup_stage(&mut c, st, "documents.follow_up_stage".into());
+                let time = c.dist(time, "documents.follow_up_time");
+                if id.is_some_and(|id| stage_present.get(id).copied().unwrap_or(false)) {
+                    c.err::<()>(
+                        st.span(),
+                        "documents.follow_up_stage",
+                        "must be a back-office stage (`present = false`): the paper follows without the person",
+                    );
+                }
+                Some(id.zip(time))
+            }
+            (None, None) => Some(None),
+            (Some(st), None) => c.err(st.span(), "documents.follow_up_stage", "set `follow_up_time` too"),
+            (None, Some(t)) => c.err(t.span(), "documents.follow_up_time", "set `follow_up_stage` too"),
+        };
+        let docs = Documents {
+            fixed_share: fixed_share?,
+            fix_time: fix_time?,
+            accept_missing,
+            accept_missing_share: accept_missing_share?,
+            accept_missing_time: accept_missing_time?,
+            follow_up: follow_up?,
+        };
+        Some((docs, problem_share?))
+    });
+
+    // [pre_review]
+    let pre_review = r.pre_review.as_ref().map(|v| {
+        let v = v.get_ref();
+        let stage = lookup_stage(&mut c, &v.stage, "pre_review.stage".into());
+        if on_a_route(v.stage.get_ref()) {
+            c.err::<()>(
+                v.stage.span(),
+                "pre_review.stage",
+                "is on a case type's route; pre-review needs a stage of its own, served by the guides",
+            );
+        }
+        let share = c.share_closed(&v.share, "pre_review.share");
+        let service = c.dist(&v.service, "pre_review.service");
+        let catch_share = c.share_closed(&v.catch_share, "pre_review.catch_share");
+        let window_time_factor = match &v.window_time_factor {
+            Some(f) => c.share(f, "pre_review.window_time_factor"),
+            None => Some(1.0),
+        };
+        Some(PreReview {
+            stage: stage?,
+            share: share?,
+            service: service?,
+            catch_share: catch_share?,
+            window_time_factor: window_time_factor?,
+        })
+    });
+
+    // [appointments]
+    let appointments = r.appointments.as_ref().map(|v| {
+        let span = v.span();
+        let v = v.get_ref();
+        let Some(h) = hours else {
+            return c.err(span, "appointments", "apply only to operating days (`simulation.days`)");
+        };
+        let first = c.clock(&v.first_slot, "appointments.first_slot");
+        let last = c.clock(&v.last_slot, "appointments.last_slot");
+        let every = c.positive(&v.every_minutes, "appointments.every_minutes", "minutes");
+        let per_slot = c.int_in(&v.per_slot, "appointments.per_slot", 1, 10_000);
+        let no_show = match &v.no_show_share {
+            Some(x) => c.share_below_one(x, "appointments.no_show_share"),
+            None => Some(0.0),
+        };
+        let early = match &v.early_minutes {
+            Some(x) => c.non_negative(x, "appointments.early_minutes", "minutes"),
+            None => Some(0.0),
+        };
+        let lateness = match &v.lateness {
+            Some(x) => c.dist(x, "appointments.lateness"),
+            None => Some(Dist::Deterministic { value: 0.0 }),
+        };
+        let (first, last) = (first?, last?);
+        if first < h.opens || last > h.last_ticket || last < first {
+            return c.err(
+                v.first_slot.span(),
+                "appointments.first_slot",
+                format!(
+                    "slots {}-{} must lie in order inside the ticket hours {}-{}",
+                    clock(first),
+                    clock(last),
+                    clock(h.opens),
+                    clock(h.last_ticket)
+                ),
+            );
+        }
+        Some(Appointments {
+            first_slot: first,
+            last_slot: last,
+            every: every?,
+            per_slot: per_slot? as u32,
+            no_show_share: no_show?,
+            early: early?,
+            lateness: lateness?,
+        })
+    });
+
     // [[pool]]
     if r.pools.is_empty() && !r.unreadable.contains("pool") {
         c.err::<()>(
@@ -494,6 +696,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         }
         let services = t.service.get_ref();
         let mut route = Vec::new();
+        let mut route_stage_ids = Vec::new();
         let mut ok = true;
         for (j, s) in route_raw.iter().enumerate() {
             let Some(id) = lookup_stage(&mut c, s, format!("{p}.route[{j}]")) else {
@@ -502,7 +705,10 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             };
             match services.iter().find(|(k, _)| k.get_ref() == s.get_ref()) {
                 Some((_, d)) => match c.dist(d, &format!("{p}.service.{}", s.get_ref())) {
-                    Some(service) => route.push(Step { stage: id, service, handoff: None }),
+                    Some(service) => {
+                        route_stage_ids.push(id);
+                        route.push(Step { stage: id, service, handoff: None, parallel: false, later: false })
+                    }
                     None => ok = false,
                 },
                 None => {
@@ -551,19 +757,83 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         }
         let patience = t.patience.as_ref().map(|d| c.dist(d, &format!("{p}.patience")));
         let never_leave_share = match &t.never_leave_share {
-            Some(v) => {
-                let x = *v.get_ref();
-                if x.is_finite() && (0.0..=1.0).contains(&x) {
-                    Some(x)
-                } else {
-                    c.err(v.span(), format!("{p}.never_leave_share"), format!("must be a share in [0, 1], got {x}"))
-                }
-            }
+            Some(v) => c.share_closed(v, &format!("{p}.never_leave_share")),
             None => Some(0.0),
         };
-        if let (Some(name), Some(share), Some(priority), Some(outside_share), Some(never_leave_share), true) =
-            (name, share, priority, outside_share, never_leave_share, ok && !matches!(patience, Some(None)))
+        let problem_share = match (&t.problem_share, &documents) {
+            (Some(v), Some(_)) => c.share_closed(v, &format!("{p}.problem_share")),
+            (Some(v), None) => c.err(
+                v.span(),
+                format!("{p}.problem_share"),
+                "document problems need a [documents] section (what happens to a case with a problem)",
+            ),
+            (None, Some(d)) => Some(d.1),
+            (None, None) => Some(0.0),
+        };
+        for (key, list) in [("parallel", &t.parallel), ("later", &t.later)] {
+            let Some(list) = list else { continue };
+            for (j, v) in list.get_ref().iter().enumerate() {
+                let path = format!("{p}.{key}[{j}]");
+                let Some(pos) = route_raw.iter().position(|s| s.get_ref() == v.get_ref()) else {
+                    ok = false;
+                    c.err::<()>(v.span(), path, format!("stage {:?} is not on this case type's route", v.get_ref()));
+                    continue;
+                };
+                if route.len() != route_raw.len() {
+                    continue;
+                }
+                let step = &mut route[pos];
+                let back_office = |id: StageId| stage_present.get(id).is_none_or(|present| !present);
+                let problem = if !back_office(step.stage) {
+                    Some(
+                        "must be a back-office stage (`present = false`): the person cannot be in two places"
+                            .to_string(),
+                    )
+                } else if key == "parallel" && pos + 1 == route_raw.len() {
+                    Some("a parallel step runs beside the next step; it cannot be the last".to_string())
+                } else if key == "later" && !route_stage_ids[pos..].iter().all(|&id| back_office(id)) {
+                    Some("every stage from a later step on must be back office: the person has gone home".to_string())
+                } else {
+                    None
+                };
+                match problem {
+                    Some(m) => {
+                        ok = false;
+                        c.err::<()>(v.span(), path, m);
+                    }
+                    None if key == "parallel" => step.parallel = true,
+                    None => step.later = true,
+                }
+            }
+        }
+        let steps = &route;
+        if steps.windows(2).any(|w| w[0].parallel && (w[1].parallel || w[1].later))
+            || steps.iter().any(|s| s.parallel && s.later)
         {
+            ok = false;
+            c.err::<()>(
+                t.route.span(),
+                format!("{p}.route"),
+                "a parallel step joins the next step; that step may not be parallel or later itself",
+            );
+        }
+        if let (
+            Some(name),
+            Some(share),
+            Some(priority),
+            Some(outside_share),
+            Some(never_leave_share),
+            Some(problem_share),
+            true,
+        ) = (
+            name,
+            share,
+            priority,
+            outside_share,
+            never_leave_share,
+            problem_share,
+            ok && !matches!(patience, Some(None)),
+        ) {
             case_types.push(CaseType {
                 name,
                 share,
@@ -572,6 +842,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 outside_share,
                 patience: patience.flatten(),
                 never_leave_share,
+                problem_share,
                 route,
             });
         }
@@ -585,11 +856,18 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         );
     }
 
-    // Every stage on every route must be served by staff who take that case type.
+    // Every stage on every route, and the guides' and follow-up stages, must
+    // be served by staff who take that case type.
+    let extra: Vec<&S<String>> = r
+        .pre_review
+        .iter()
+        .map(|p| &p.get_ref().stage)
+        .chain(r.documents.iter().filter_map(|d| d.get_ref().follow_up_stage.as_ref()))
+        .collect();
     if !r.unreadable.contains("pool") {
         for (t, ct) in r.case_types.iter().enumerate() {
             let ct = ct.get_ref();
-            for s in ct.route.get_ref() {
+            for s in ct.route.get_ref().iter().chain(extra.iter().copied()) {
                 let Some(&id) = stage_ids.get(s.get_ref()) else { continue };
                 let staffed: i64 = r
                     .pools
@@ -622,16 +900,20 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     }
 
     let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals, hall_capacity);
-    match out {
+    let practices = (closing, returns, calling);
+    match (out, practices) {
         (
-            Some(name),
-            Some(horizon),
-            Some(reps),
-            Some(seed),
-            Some(max_arrivals),
-            Some(target),
-            Some(arrivals),
-            Some(hall_capacity),
+            (
+                Some(name),
+                Some(horizon),
+                Some(reps),
+                Some(seed),
+                Some(max_arrivals),
+                Some(target),
+                Some(arrivals),
+                Some(hall_capacity),
+            ),
+            (Some(closing), Some(returns), Some(calling)),
         ) if c.diags.is_empty() => Ok(Scenario {
             name,
             description,
@@ -641,7 +923,13 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             seed: seed as u64,
             completion_target: target,
             hall_capacity,
+            closing,
+            returns,
             arrivals,
+            appointments: appointments.flatten(),
+            calling,
+            documents: documents.map(|(d, _)| d),
+            pre_review: pre_review.flatten(),
             stages,
             pools,
             case_types,

@@ -4,7 +4,7 @@
 
 use super::recorder::{HOURS, Recorder};
 use crate::engine::Model;
-use crate::scenario::model::{DAY, Horizon};
+use crate::scenario::model::{Closing, DAY, Horizon};
 
 /// What a KPI is.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,7 +86,41 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     let observed = observed_minutes(model, r);
     let mut k = KpiSet::default();
     k.push("arrived", count_unit, "people who took a ticket", r.arrived as f64 / days);
-    k.push("completed", count_unit, "people whose route was completed", r.completed as f64 / days);
+    k.push("completed", count_unit, "people whose route was completed in the hall", r.completed as f64 / days);
+    k.push(
+        "one_trip",
+        "share",
+        "share of cases completed on their first visit (the reform's \"at most one trip\")",
+        ratio(r.one_trip as f64, r.cases as f64),
+    );
+    k.push(
+        "trips_per_case",
+        "visits",
+        "visits to the hall per case, returns included",
+        ratio(r.trips as f64, r.cases as f64),
+    );
+    if s.case_types.iter().any(|t| t.route.iter().any(|st| st.later)) {
+        let what = "cases completed in the back office on a later day, after the person left";
+        k.push("completed_later", count_unit, what, r.completed_later as f64 / days);
+    }
+    if s.documents.is_some() || s.closing == Closing::Hard {
+        let what = "people sent home (a missing paper, a hard close), per person who took a ticket";
+        k.push("sent_home", "share", what, ratio(r.sent_home as f64, r.arrived as f64));
+        k.push("returns", count_unit, "visits by people coming back", r.returns as f64 / days);
+    }
+    if s.documents.as_ref().is_some_and(|d| d.accept_missing && d.follow_up.is_some()) {
+        let what = "follow-up tasks for papers that came after acceptance";
+        k.push("follow_ups", count_unit, what, r.follow_ups as f64 / days);
+    }
+    if s.calling.absent_share > 0.0 {
+        let what = "share of people whose ticket was called after they had left unseen";
+        k.push("absent", "share", what, ratio(r.absent as f64, r.arrived as f64));
+    }
+    if s.calling.balk_above.is_some() {
+        let came = (r.arrived + r.balked) as f64;
+        let what = "share of people who left at once on seeing the displayed wait (a failed trip)";
+        k.push("balked", "share", what, ratio(r.balked as f64, came));
+    }
     if s.case_types.iter().any(|t| t.patience.is_some()) {
         let what = "share of people who left before their first call (a failed trip)";
         k.push("abandoned", "share", what, ratio(r.abandoned as f64, r.arrived as f64));
@@ -115,8 +149,9 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         "share of people who found no free window at their first stage",
         ratio(r.first_wait_positive as f64, r.first_wait.n as f64),
     );
-    if s.arrivals.green_channel_share > 0.0 {
-        let (key, what) = ("green_channel.wait_mean", "green-channel people: wait from ticket to first call, mean");
+    if s.arrivals.green_channel_share > 0.0 || s.appointments.is_some() {
+        let what = "green-channel and booked people (called first): wait from ticket to first call, mean";
+        let key = "green_channel.wait_mean";
         k.push(key, "minutes", what, r.green_wait.mean());
     }
     k.push(

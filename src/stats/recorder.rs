@@ -198,6 +198,25 @@ pub struct Recorder {
     pub abandoned: u64,
     /// People turned away because the hall was full.
     pub turned_away: u64,
+    /// People who left at once on seeing the displayed wait.
+    pub balked: u64,
+    /// Called tickets whose holder had left unseen.
+    pub absent: u64,
+    /// Times people were sent home (a missing paper, a hard close).
+    pub sent_home: u64,
+    /// Visits after the first.
+    pub returns: u64,
+    /// Follow-up tasks for papers that came later.
+    pub follow_ups: u64,
+    /// Cases settled: completed, or given up.
+    pub cases: u64,
+    /// Cases completed on their first visit.
+    pub one_trip: u64,
+    /// Visits to the hall of the settled cases (a planned return after the
+    /// run's last day included).
+    pub trips: u64,
+    /// Cases completed in the back office after the person had gone.
+    pub completed_later: u64,
     pub first_wait_hist: LogHistogram,
     /// Time from ticket to completion, minutes.
     pub time_in_system: Tally,
@@ -267,6 +286,15 @@ impl Recorder {
             diverted: 0,
             abandoned: 0,
             turned_away: 0,
+            balked: 0,
+            absent: 0,
+            sent_home: 0,
+            returns: 0,
+            follow_ups: 0,
+            cases: 0,
+            one_trip: 0,
+            trips: 0,
+            completed_later: 0,
             first_wait_hist: LogHistogram::new(),
             time_in_system: Tally::default(),
             time_in_system_hist: LogHistogram::new(),
@@ -306,18 +334,83 @@ impl Recorder {
         }
     }
 
-    /// A person leaves before the first call: a failed trip, and for an
-    /// eligible case a miss of the completion target.
+    /// A person leaves before the first call: a failed trip.
     #[inline]
-    pub fn abandonment(&mut self, arrival: f64, eligible: bool) {
+    pub fn abandonment(&mut self, arrival: f64) {
         if self.counts(arrival) {
             self.abandoned += 1;
-            if eligible {
-                self.eligible += 1;
-                if self.by_hour {
-                    self.hourly.eligible[hour_of(arrival)] += 1;
-                }
+        }
+    }
+
+    /// A case is settled after `trips` visits, completed or not; an eligible
+    /// case not completed misses the target.
+    #[inline]
+    pub fn case_closed(&mut self, arrival: f64, trips: u8, completed: bool, eligible: bool) {
+        if self.counts(arrival) {
+            self.cases += 1;
+            self.trips += u64::from(trips);
+            self.one_trip += u64::from(completed && trips == 1);
+            if eligible && !completed {
+                self.eligible_miss(arrival);
             }
+        }
+    }
+
+    fn eligible_miss(&mut self, arrival: f64) {
+        self.eligible += 1;
+        if self.by_hour {
+            self.hourly.eligible[hour_of(arrival)] += 1;
+        }
+    }
+
+    /// A case is completed in the back office after the person went home.
+    #[inline]
+    pub fn completion_later(&mut self, arrival: f64, eligible: bool) {
+        if self.counts(arrival) {
+            self.completed_later += 1;
+            if eligible {
+                self.eligible_miss(arrival);
+            }
+        }
+    }
+
+    /// A person leaves at once on seeing the displayed wait (a failed trip).
+    #[inline]
+    pub fn balked(&mut self, t: f64) {
+        if self.counts(t) {
+            self.balked += 1;
+        }
+    }
+
+    /// A called ticket's holder had left unseen.
+    #[inline]
+    pub fn absent(&mut self, arrival: f64) {
+        if self.counts(arrival) {
+            self.absent += 1;
+        }
+    }
+
+    /// A person is sent home (a missing paper, a hard close).
+    #[inline]
+    pub fn sent_home(&mut self, arrival: f64) {
+        if self.counts(arrival) {
+            self.sent_home += 1;
+        }
+    }
+
+    /// A person comes back for another visit.
+    #[inline]
+    pub fn returned(&mut self, arrival: f64) {
+        if self.counts(arrival) {
+            self.returns += 1;
+        }
+    }
+
+    /// A follow-up task is created for a paper that comes later.
+    #[inline]
+    pub fn follow_up(&mut self, arrival: f64) {
+        if self.counts(arrival) {
+            self.follow_ups += 1;
         }
     }
 
@@ -390,16 +483,17 @@ impl Recorder {
         }
     }
 
-    /// A person completes the last stage at `t`.
+    /// A person completes the last stage at `t`, in the hall; times run from
+    /// this visit's `ticket`.
     #[inline]
-    pub fn completion(&mut self, t: f64, arrival: f64, ctype: usize, eligible: bool, day: usize) {
+    pub fn completion(&mut self, t: f64, arrival: f64, ticket: f64, ctype: usize, eligible: bool, day: usize) {
         if let Some(d) = self.day_last_departure.get_mut(day) {
             *d = if d.is_nan() { t } else { d.max(t) };
         }
         if !self.counts(arrival) {
             return;
         }
-        let tis = t - arrival;
+        let tis = t - ticket;
         self.completed += 1;
         self.time_in_system.add(tis);
         self.time_in_system_hist.record(tis);

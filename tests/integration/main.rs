@@ -12,3 +12,4 @@ mod robustness;
 mod shard;
 mod sweep;
 mod theory;
+mod trips;

@@ -1,0 +1,207 @@
+//! Hand-computed cases of the practices that change trips and routes:
+//! documents, pre-review, a hard close, parallel and later-day steps, absent
+//! tickets, balking and appointments. One window (or one per stage), fixed
+//! gaps and fixed service times, so every figure is known exactly.
+
+use crate::common::*;
+use hallsim::experiment::RunResult;
+
+fn assert_exact(r: &RunResult, key: &str, exact: f64) {
+    let got = r.estimate(key).unwrap_or_else(|| panic!("no KPI {key}")).mean;
+    assert!((got - exact).abs() < 1e-9, "{key}: got {got}, expected {exact}");
+}
+
+/// One window from 09:00; tickets every 2 minutes until `last`; `extra` adds
+/// sections and keys (TOML) after the accept stage.
+fn hall(days: u32, last: &str, max_arrivals: u32, extra: &str, case_extra: &str) -> String {
+    format!(
+        r#"
+[simulation]
+days = {days}
+max_arrivals = {max_arrivals}
+[hall]
+opens = "09:00"
+last_ticket = "{last}"
+[arrivals]
+interarrival = {{ dist = "deterministic", value = 2 }}
+[[stage]]
+name = "accept"
+[[pool]]
+name = "w"
+count = 1
+stages = ["accept"]
+{extra}
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = {{ dist = "deterministic", value = 10 }}
+{case_extra}
+"#
+    )
+}
+
+const DOCS: &str = r#"
+[documents]
+problem_share = 1
+fixed_share = 1
+fix_time = { dist = "deterministic", value = 3 }
+"#;
+
+#[test]
+fn a_problem_fixed_at_the_window_costs_window_time() {
+    let r = run(&hall(1, "09:05", 1, DOCS, ""), 1, 1);
+    assert_exact(&r, "time_in_system_mean", 13.0);
+    assert_exact(&r, "one_trip", 1.0);
+    assert_exact(&r, "trips_per_case", 1.0);
+}
+
+#[test]
+fn a_missing_paper_sends_the_person_home_for_a_second_trip() {
+    // Ticket at 09:02 on day 0, 10 minutes at the window, sent home; back at
+    // 09:02 on day 1 with the paper, served in 10 minutes.
+    let docs = DOCS.replace("fixed_share = 1", "fixed_share = 0");
+    let r = run(&hall(2, "09:05", 1, &docs, ""), 1, 1);
+    assert_exact(&r, "one_trip", 0.0);
+    assert_exact(&r, "trips_per_case", 2.0);
+    assert_exact(&r, "sent_home", 1.0);
+    assert_exact(&r, "returns", 0.5);
+    assert_exact(&r, "completed", 0.5);
+    assert_exact(&r, "time_in_system_mean", 10.0);
+    assert_exact(&r, "stage.accept.served", 1.0);
+    // Nobody comes back: the case is lost after one trip.
+    let r = run(&hall(2, "09:05", 1, &format!("{docs}[returns]\nshare = 0\n"), ""), 1, 1);
+    assert_exact(&r, "one_trip", 0.0);
+    assert_exact(&r, "trips_per_case", 1.0);
+    assert_exact(&r, "completed", 0.0);
+    // In a one-day run the return is a trip the run does not see.
+    let r = run(&hall(1, "09:05", 1, &docs, ""), 1, 1);
+    assert_exact(&r, "trips_per_case", 2.0);
+    assert_exact(&r, "completed", 0.0);
+}
+
+#[test]
+fn accepting_with_a_missing_paper_completes_on_the_first_trip_and_leaves_a_follow_up() {
+    let docs = DOCS.replace("fixed_share = 1", "fixed_share = 0")
+        + "accept_missing = true\naccept_missing_time = { dist = \"deterministic\", value = 3 }\n\
+           follow_up_stage = \"follow\"\nfollow_up_time = { dist = \"deterministic\", value = 5 }\n\
+           [[stage]]\nname = \"follow\"\npresent = false\n[[pool]]\nname = \"back\"\ncount = 1\nstages = [\"follow\"]\n";
+    let r = run(&hall(1, "09:05", 1, &docs, ""), 1, 1);
+    assert_exact(&r, "one_trip", 1.0);
+    assert_exact(&r, "time_in_system_mean", 13.0);
+    assert_exact(&r, "follow_ups", 1.0);
+    assert_exact(&r, "stage.follow.served", 1.0);
+    assert_exact(&r, "stage.follow.service_mean", 5.0);
+}
+
+#[test]
+fn a_guide_fixes_problems_before_the_ticket_and_shortens_the_window() {
+    let pre = format!(
+        "{DOCS}[pre_review]\nstage = \"guide\"\nshare = 1\nservice = {{ dist = \"deterministic\", value = 4 }}\n\
+         catch_share = 1\nwindow_time_factor = 0.5\n[[stage]]\nname = \"guide\"\n\
+         [[pool]]\nname = \"guides\"\ncount = 1\nstages = [\"guide\"]\n"
+    );
+    // Guide 09:02-09:06, ticket at 09:06, window 5 minutes (10 x 0.5), no fix time.
+    let r = run(&hall(1, "09:05", 1, &pre, ""), 1, 1);
+    assert_exact(&r, "time_in_system_mean", 5.0);
+    assert_exact(&r, "wait_mean", 0.0);
+    assert_exact(&r, "stage.guide.served", 1.0);
+    // A missing paper caught by the guide: home before the window.
+    let r = run(&hall(1, "09:05", 1, &pre.replace("fixed_share = 1", "fixed_share = 0"), ""), 1, 1);
+    assert_exact(&r, "stage.accept.served", 0.0);
+    assert_exact(&r, "sent_home", 1.0);
+}
+
+#[test]
+fn a_hard_close_sends_the_waiting_home_and_extended_hours_serve_them() {
+    // Tickets at 09:02 and 09:04, staff until 09:10. The first is in service
+    // 09:02-09:12 and finishes; the second is sent home at 09:10 and served
+    // on day 1 at 09:04, at once.
+    let hard =
+        hall(2, "09:05", 2, "", "").replace("last_ticket", "staff_until = \"09:10\"\nclosing = \"hard\"\nlast_ticket");
+    let r = run(&hard, 1, 1);
+    assert_exact(&r, "one_trip", 0.5);
+    assert_exact(&r, "trips_per_case", 1.5);
+    assert_exact(&r, "sent_home", 0.5);
+    assert_exact(&r, "wait_mean", 0.0);
+    assert_exact(&r, "completed", 1.0);
+    let extended = hard.replace("\"hard\"", "\"extended\"");
+    let r = run(&extended, 1, 1);
+    assert_exact(&r, "one_trip", 1.0);
+    assert_exact(&r, "wait_mean", 4.0);
+}
+
+/// accept (10 minutes) -> approve (back office, 8) -> tax (window, 5), a pool per stage.
+fn three_steps(case_extra: &str) -> String {
+    let extra = "[[stage]]\nname = \"approve\"\npresent = false\n[[stage]]\nname = \"tax\"\n\
+                 [[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n\
+                 [[pool]]\nname = \"tax_windows\"\ncount = 1\nstages = [\"tax\"]\n";
+    let case = format!(
+        "{case_extra}\nservice.approve = {{ dist = \"deterministic\", value = 8 }}\n\
+         service.tax = {{ dist = \"deterministic\", value = 5 }}\n"
+    );
+    hall(2, "09:05", 1, extra, &case).replace("route = [\"accept\"]", "route = [\"accept\", \"approve\", \"tax\"]")
+}
+
+#[test]
+fn parallel_steps_join_when_both_are_done() {
+    let serial = run(&three_steps(""), 1, 1);
+    assert_exact(&serial, "time_in_system_mean", 23.0);
+    // Approval (8) beside the tax window (5): the case waits for approval.
+    let parallel = run(&three_steps("parallel = [\"approve\"]"), 1, 1);
+    assert_exact(&parallel, "time_in_system_mean", 18.0);
+    assert_exact(&parallel, "stage.approve.served", 0.5);
+    assert_exact(&parallel, "stage.tax.served", 0.5);
+}
+
+#[test]
+fn later_day_work_is_done_without_the_person() {
+    let toml = hall(
+        2,
+        "09:05",
+        1,
+        "[[stage]]\nname = \"approve\"\npresent = false\n[[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n",
+        "later = [\"approve\"]\nservice.approve = { dist = \"deterministic\", value = 8 }",
+    )
+    .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]");
+    let r = run(&toml, 1, 1);
+    // The person leaves after acceptance; approval is done on day 1 from 09:00.
+    assert_exact(&r, "completed", 0.0);
+    assert_exact(&r, "completed_later", 0.5);
+    assert_exact(&r, "one_trip", 1.0);
+    assert_exact(&r, "stage.approve.served", 0.5);
+    assert_exact(&r, "stage.approve.time_mean", 8.0);
+}
+
+#[test]
+fn an_absent_ticket_costs_call_time() {
+    // Both holders left unseen: calls at 09:02 (1 minute) and 09:04.
+    let r = run(&hall(1, "09:05", 2, "[calling]\nabsent_share = 0.9999999\n", ""), 1, 1);
+    assert_exact(&r, "absent", 1.0);
+    assert_exact(&r, "completed", 0.0);
+    assert_exact(&r, "one_trip", 0.0);
+    // Two minutes of calling in the five staffed minutes 09:00-09:05.
+    assert_exact(&r, "pool.w.utilization", 0.4);
+}
+
+#[test]
+fn people_balk_at_a_long_displayed_wait() {
+    // Tickets at 2, 4, 6, 8 minutes past 09:00; the machine shows waiting x 10
+    // minutes. At 09:08 two wait (20 > 15 minutes): that person leaves.
+    let r = run(&hall(1, "09:09", 4, "[calling]\nbalk_above_minutes = 15\n", ""), 1, 1);
+    assert_exact(&r, "balked", 0.25);
+    assert_exact(&r, "arrived", 3.0);
+    assert_exact(&r, "one_trip", 0.75);
+}
+
+#[test]
+fn booked_tickets_are_called_before_walk_ins() {
+    // Walk-ins at 09:02 and 09:04; one booking for 09:05, on time. The window
+    // serves 09:02, then the booked person at 09:12 (wait 7), then 09:04 at
+    // 09:22 (wait 18).
+    let booked = "[appointments]\nfirst_slot = \"09:05\"\nlast_slot = \"09:05\"\nevery_minutes = 10\nper_slot = 1\n";
+    let r = run(&hall(1, "09:05", 2, booked, ""), 1, 1);
+    assert_exact(&r, "arrived", 3.0);
+    assert_exact(&r, "green_channel.wait_mean", 7.0);
+    assert_exact(&r, "wait_mean", 25.0 / 3.0);
+}
