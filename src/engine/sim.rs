@@ -613,7 +613,7 @@ impl Sim<'_> {
             } else {
                 self.rec.balked(now);
             }
-            self.rec.case_closed(now, 1, false, ct.counts_toward_target);
+            self.rec.case_closed(now, 1, false);
             return;
         }
         self.in_hall += 1;
@@ -652,7 +652,8 @@ impl Sim<'_> {
         if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
             self.queues[q].remove(i);
             self.queue_change(stage, -1);
-            self.rec.abandonment(arrival);
+            let wait = self.now - self.people[id as usize].queued_at;
+            self.rec.abandonment(arrival, self.m.scenario.case_types[ctype].counts_toward_target, wait);
             self.close_case(id, false);
             self.in_hall -= 1;
         }
@@ -765,9 +766,13 @@ impl Sim<'_> {
 
     fn join_queue(&mut self, id: u32) {
         let stage = self.stage_of(id);
-        if self.closed() && self.people[id as usize].phase != Phase::Task && !self.people[id as usize].away {
+        if self.m.scenario.closing == Closing::Hard
+            && self.closed()
+            && self.people[id as usize].phase != Phase::Task
+            && !self.people[id as usize].away
+        {
             if self.m.present[stage] {
-                self.send_home(id);
+                self.send_home(id, false);
                 return;
             }
             self.leave_hall(id);
@@ -839,33 +844,34 @@ impl Sim<'_> {
 
     fn on_service_end(&mut self, pool: usize, id: u32) {
         let stage = self.stage_of(id);
-        let p = self.people[id as usize];
+        let p = &self.people[id as usize];
         let budget = self.m.scenario.stages[stage].budget;
         let (wait, service, time) =
             (p.service_start - p.queued_at, self.now - p.service_start, self.now - p.stage_enter);
-        if !(p.absent && p.phase == Phase::Route && p.step == 0) {
-            self.rec.stage_done(p.arrival, stage, wait, service, time, budget);
-        }
+        let (arrival, phase, step, papers, parent, pending) =
+            (p.arrival, p.phase, p.step, p.papers, p.parent, p.pending);
+        let absent = p.absent && phase == Phase::Route && step == 0;
+        self.rec.stage_done(arrival, stage, wait, service, time, budget);
         self.set_free(pool, self.free[pool] + 1);
         self.rec.busy_change(self.now, pool, -1);
         if self.free[pool] > 0 {
             self.call_next(pool);
         }
-        match p.phase {
+        match phase {
             Phase::Task => {
                 self.free_slots.push(id);
-                if p.parent != NONE {
-                    let parent = &mut self.people[p.parent as usize];
-                    parent.pending -= 1;
-                    if parent.pending == 0 && parent.at_join {
-                        parent.at_join = false;
-                        self.advance(p.parent);
+                if parent != NONE {
+                    let p = &mut self.people[parent as usize];
+                    p.pending -= 1;
+                    if p.pending == 0 && p.at_join {
+                        p.at_join = false;
+                        self.advance(parent);
                     }
                 }
             }
             Phase::PreReview => {
-                if p.papers == Papers::RejectedByGuide {
-                    self.send_home(id);
+                if papers == Papers::RejectedByGuide {
+                    self.send_home(id, false);
                 } else {
                     let p = &mut self.people[id as usize];
                     p.phase = Phase::Route;
@@ -873,16 +879,16 @@ impl Sim<'_> {
                     self.begin_stage(id);
                 }
             }
-            Phase::Route if p.absent && p.step == 0 => {
-                self.rec.absent(p.arrival);
+            Phase::Route if absent => {
+                self.rec.absent(arrival);
                 self.close_case(id, false);
                 self.in_hall -= 1;
             }
             Phase::Route => {
-                if p.step == 0 {
-                    match p.papers {
+                if step == 0 {
+                    match papers {
                         Papers::Rejected => {
-                            self.send_home(id);
+                            self.send_home(id, false);
                             return;
                         }
                         Papers::AcceptedMissing => {
@@ -890,15 +896,16 @@ impl Sim<'_> {
                             if let Some((stage, _)) =
                                 self.m.scenario.documents.as_ref().and_then(|d| d.follow_up.as_ref())
                             {
-                                let task = self.spawn_task(id, false, *stage, p.follow_up, 0.0);
-                                self.rec.follow_up(p.arrival);
+                                let follow_up = self.people[id as usize].follow_up;
+                                let task = self.spawn_task(id, false, *stage, follow_up, 0.0);
+                                self.rec.follow_up(arrival);
                                 self.enter_stage(task);
                             }
                         }
                         _ => {}
                     }
                 }
-                if p.pending > 0 {
+                if pending > 0 {
                     self.people[id as usize].at_join = true;
                 } else {
                     self.advance(id);
@@ -937,8 +944,7 @@ impl Sim<'_> {
     /// The case is over: its trips are recorded and its slot freed.
     fn close_case(&mut self, id: u32, completed: bool) {
         let p = &self.people[id as usize];
-        let eligible = self.m.scenario.case_types[p.ctype as usize].counts_toward_target;
-        self.rec.case_closed(p.arrival, p.trips, completed, eligible);
+        self.rec.case_closed(p.arrival, p.trips, completed);
         self.free_slots.push(id);
     }
 
@@ -952,8 +958,9 @@ impl Sim<'_> {
 
     /// The person is sent home from the step they are at; they come back on a
     /// later day, if they do, and start that step again.
-    fn send_home(&mut self, id: u32) {
-        self.rec.sent_home(self.people[id as usize].arrival);
+    fn send_home(&mut self, id: u32, queued: bool) {
+        let p = &self.people[id as usize];
+        self.rec.sent_home(p.arrival, if queued { self.now - p.queued_at } else { 0.0 });
         self.leave_hall(id);
         if self.people[id as usize].returns {
             self.schedule_return(id);
@@ -1010,7 +1017,7 @@ impl Sim<'_> {
             if self.m.present[stage] {
                 while let Some(id) = self.queues[q].pop_front() {
                     self.queue_change(stage, -1);
-                    self.send_home(id);
+                    self.send_home(id, true);
                 }
             } else {
                 for i in 0..self.queues[q].len() {

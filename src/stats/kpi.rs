@@ -174,7 +174,10 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     k.push(
         within_target_key(s.completion_target),
         "share",
-        format!("share of eligible cases completed within {} minutes of the ticket", fmt_minutes(s.completion_target)),
+        format!(
+            "share of eligible cases completed within {} minutes of the visit's ticket; those who left the queue count as misses",
+            fmt_minutes(s.completion_target)
+        ),
         ratio(r.eligible_within_target as f64, r.eligible as f64),
     );
     k.push(

@@ -196,6 +196,9 @@ pub struct Recorder {
     pub diverted: u64,
     /// People who left before their first call.
     pub abandoned: u64,
+    /// Time in a queue of people who left it unserved (they gave up, or a
+    /// hard close sent them home), minutes.
+    pub unserved_wait: Tally,
     /// People turned away because the hall was full.
     pub turned_away: u64,
     /// People who left at once on seeing the displayed wait.
@@ -285,6 +288,7 @@ impl Recorder {
             green_wait: Tally::default(),
             diverted: 0,
             abandoned: 0,
+            unserved_wait: Tally::default(),
             turned_away: 0,
             balked: 0,
             absent: 0,
@@ -334,25 +338,26 @@ impl Recorder {
         }
     }
 
-    /// A person leaves before the first call: a failed trip.
+    /// A person leaves before the first call, tired of waiting: a failed
+    /// trip, and for an eligible case a miss of the completion target.
     #[inline]
-    pub fn abandonment(&mut self, arrival: f64) {
+    pub fn abandonment(&mut self, arrival: f64, eligible: bool, wait: f64) {
         if self.counts(arrival) {
             self.abandoned += 1;
+            self.unserved_wait.add(wait);
+            if eligible {
+                self.eligible_miss(arrival);
+            }
         }
     }
 
-    /// A case is settled after `trips` visits, completed or not; an eligible
-    /// case not completed misses the target.
+    /// A case is settled after `trips` visits, completed or not.
     #[inline]
-    pub fn case_closed(&mut self, arrival: f64, trips: u8, completed: bool, eligible: bool) {
+    pub fn case_closed(&mut self, arrival: f64, trips: u8, completed: bool) {
         if self.counts(arrival) {
             self.cases += 1;
             self.trips += u64::from(trips);
             self.one_trip += u64::from(completed && trips == 1);
-            if eligible && !completed {
-                self.eligible_miss(arrival);
-            }
         }
     }
 
@@ -390,11 +395,15 @@ impl Recorder {
         }
     }
 
-    /// A person is sent home (a missing paper, a hard close).
+    /// A person is sent home (a missing paper, a hard close), after `wait`
+    /// minutes in a queue (0 if not in one).
     #[inline]
-    pub fn sent_home(&mut self, arrival: f64) {
+    pub fn sent_home(&mut self, arrival: f64, wait: f64) {
         if self.counts(arrival) {
             self.sent_home += 1;
+            if wait > 0.0 {
+                self.unserved_wait.add(wait);
+            }
         }
     }
 

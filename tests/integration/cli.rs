@@ -65,7 +65,7 @@ fn every_mistake_of_a_file_is_reported_at_once() {
     let text = municipal()
         .replace("budget_minutes = 20      # article (Ninghai): 20 minutes per stage", "budget_minutes = -5")
         .replace("count = 22 ", "count = \"many\" ")
-        .replace("share = 0.22", "share = 0.30")
+        .replace("share = 0.17\ncounts_toward_target", "share = 0.25\ncounts_toward_target")
         .replace(
             "route = [\"accept\", \"approve\", \"issue\"]\nservice.accept = { dist = \"lognormal\", mean = 10",
             "route = [\"accept\", \"aprove\", \"issue\"]\nservice.accept = { dist = \"lognormal\", mean = 10",
@@ -77,14 +77,15 @@ fn every_mistake_of_a_file_is_reported_at_once() {
     assert_reports(
         &err,
         &[
-            "DIR/many.toml:29:1: targets: unknown field `completion_minute`, expected `completion_minutes`",
-            "stage[0].budget_minutes: must be > 0 minutes, got -5",
-            "pool[2]: invalid type: string \"many\", expected i64",
+            "DIR/many.toml:39:1: targets: unknown field `completion_minute`, expected `completion_minutes`",
+            "stage[1].budget_minutes: must be > 0 minutes, got -5",
+            "pool[3]: invalid type: string \"many\", expected i64",
             "case_type[*].share: the case-type shares sum to 1.080000; they must sum to 1",
-            "case_type[1].route[1]: unknown stage \"aprove\"; the stages are `accept`, `approve`, `issue`, `inquiry`",
+            "case_type[1].route[1]: unknown stage \"aprove\"; the stages are `pre_review`, `accept`, `approve`, `issue`, `follow_up`, `inquiry`",
             "case_type[2].service.accept: cv must be a finite number > 0, got -0.5",
             "case_type[1].service.approve: stage \"approve\" is not on this case type's route",
-            "7 problems",
+            "case_type[1].handoff.approve: stage \"approve\" is not on this case type's route",
+            "8 problems",
         ],
     );
 }
@@ -92,7 +93,7 @@ fn every_mistake_of_a_file_is_reported_at_once() {
 #[test]
 fn arrivals_mistakes() {
     let empty = municipal().replace(
-        &municipal()[municipal().find("profile = [").unwrap()..municipal().find("]\n\n[[stage]]").unwrap() + 1],
+        &municipal()[municipal().find("profile = [").unwrap()..municipal().find("]\n\n[calling]").unwrap() + 1],
         "profile = []",
     );
     let (_, err) = check("empty_profile", &empty);

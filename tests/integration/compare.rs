@@ -18,7 +18,7 @@ fn pairing_narrows_the_interval_of_a_difference() {
     let a = run_replications(&model(&base), 5, 40);
     let b = run_replications(&model(&more), 5, 40);
     let c = compare(&[("a".into(), &a), ("b".into(), &b)]);
-    for key in ["wait_mean", "within_60_min", "stage.accept.within_budget"] {
+    for key in ["wait_mean", "time_in_system_mean", "stage.accept.within_budget"] {
         let row = c.rows.iter().find(|r| r.key == key).unwrap();
         let paired = row.differences[1].unwrap().half_width;
         let unpaired = row.unpaired_half_widths[1].unwrap();

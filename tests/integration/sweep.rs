@@ -43,7 +43,7 @@ fn bad_sweeps_are_explained() {
     let dir = temp_dir("sweep-bad");
     let o = dir.to_str().unwrap();
     for (set, expected) in [
-        ("pool.nobody.count=1..3", "no pool named `nobody`; the pool names are `accept_windows`"),
+        ("pool.nobody.count=1..3", "no pool named `nobody`; the pool names are `guides`, `accept_windows`"),
         ("pool.accept_windows.count=40..30", "is empty"),
         ("arrivals.per_day=-5", "arrivals.per_day: must be > 0"),
         ("pool.accept_windows.name=3", "is a string, not a number"),
