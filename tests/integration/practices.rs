@@ -126,13 +126,14 @@ fn closing_windows_at_lunch_costs_waits() {
     assert!(row.differences[1].unwrap().mean < 0.0 && row.significant(1));
 }
 
-/// The shipped before/after pairs: `scenarios/municipal.toml` with one change
-/// each, as (file stem, the change, text edits).
-type Pair = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+/// The shipped before/after pairs: a base scenario with one change each.
+/// (base file, generated file, its change, text edits), paths under `scenarios/`.
+type Pair = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
 
 const PAIRS: &[Pair] = &[
     (
-        "municipal_36_windows",
+        "municipal.toml",
+        "pairs/municipal_36_windows.toml",
         "36 accept windows instead of 34",
         &[(
             "count = 34               # assumption (DOMAIN calibration)",
@@ -140,7 +141,8 @@ const PAIRS: &[Pair] = &[
         )],
     ),
     (
-        "municipal_lunch",
+        "municipal.toml",
+        "pairs/municipal_lunch.toml",
         "a staggered lunch, 10 of the 34 accept windows open 12:00-13:30",
         &[(
             "count = 34               # assumption (DOMAIN calibration)\nstages = [\"accept\"]\n",
@@ -149,17 +151,20 @@ const PAIRS: &[Pair] = &[
         )],
     ),
     (
-        "municipal_no_pre_review",
+        "municipal.toml",
+        "pairs/municipal_no_pre_review.toml",
         "no pre-review (the guides stay idle)",
         &[("share = 0.7              # assumption", "share = 0                # the change: nobody sees a guide")],
     ),
     (
-        "municipal_no_accept_missing",
+        "municipal.toml",
+        "pairs/municipal_no_accept_missing.toml",
         "no accepting with missing documents (容缺受理 off)",
         &[("accept_missing = true    # article: 容缺受理", "accept_missing = false   # the change: no 容缺受理")],
     ),
     (
-        "municipal_dedicated_windows",
+        "municipal.toml",
+        "pairs/municipal_dedicated_windows.toml",
         "the 34 accept windows split by case type (18 transfer, 11 mortgage, 5 other) instead of one integrated pool",
         &[(
             "name = \"accept_windows\"\ncount = 34               # assumption (DOMAIN calibration)\nstages = [\"accept\"]\n",
@@ -171,32 +176,66 @@ const PAIRS: &[Pair] = &[
              case_types = [\"preregistration\", \"change_correction\"]\n",
         )],
     ),
+    (
+        "district.toml",
+        "pairs/district_parallel.toml",
+        "the deed tax paid at its window while approval runs (变串联为并联) instead of after it",
+        &[(
+            "route = [\"accept\", \"approve\", \"tax\", \"issue\"]\n",
+            "route = [\"accept\", \"approve\", \"tax\", \"issue\"]\nparallel = [\"approve\"]   # the change: tax beside approval\n",
+        )],
+    ),
+    (
+        "county.toml",
+        "zhenhai.toml",
+        "extended hours (延时服务, as in Zhenhai: 479 extended sessions, article): everyone holding a ticket at 17:00 is served",
+        &[(
+            "closing = \"hard\"         # assumption: no extended hours",
+            "closing = \"extended\"     # the change (article, Zhenhai)",
+        )],
+    ),
+    (
+        "county.toml",
+        "cixi.toml",
+        "mortgage registration at bank branches for 60% of first mortgages and cancellations (Cixi, article; the share is an assumption)",
+        &[
+            (
+                "outside_share = 0.3      # assumption (DOMAIN): registered at bank branches",
+                "outside_share = 0.6      # the change: Cixi's bank outreach (share assumed)",
+            ),
+            ("outside_share = 0.3      # assumption (DOMAIN)", "outside_share = 0.6      # the change"),
+        ],
+    ),
 ];
 
-fn pair_text(stem: &str, change: &str, edits: &[(&str, &str)]) -> String {
-    let mut t = municipal();
-    for (from, to) in edits {
-        assert!(t.contains(from), "{stem}: municipal.toml no longer holds {from:?}");
+fn read_scenario(path: &str) -> String {
+    std::fs::read_to_string(format!("{}/scenarios/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn pair_text((base, path, change, edits): &Pair) -> String {
+    let mut t = read_scenario(base);
+    for (from, to) in edits.iter() {
+        assert!(t.contains(from), "{path}: {base} no longer holds {from:?}");
         t = t.replacen(from, to, 1);
     }
-    let description = t.lines().find(|l| l.starts_with("description = ")).unwrap().to_string();
-    t = t.replacen("name = \"municipal\"", &format!("name = \"{stem}\""), 1).replacen(
-        &description,
-        &format!("description = \"The municipal centre with {change}\""),
-        1,
-    );
+    let stem = path.trim_start_matches("pairs/").trim_end_matches(".toml");
+    let (name, description) =
+        (t.lines().find(|l| l.starts_with("name = ")), t.lines().find(|l| l.starts_with("description = ")));
+    let (name, description) = (name.unwrap().to_string(), description.unwrap().to_string());
+    t = t.replacen(&name, &format!("name = \"{stem}\""), 1);
+    t = t.replacen(&description, &format!("description = \"As {base}, with {change}\""), 1);
     format!(
-        "# Before/after pair with municipal.toml: {change}; nothing else changed.\n\
-         # Generated from municipal.toml by tests/integration/practices.rs\n\
+        "# Before/after pair with {base}: {change}; nothing else changed.\n\
+         # Generated from {base} by tests/integration/practices.rs\n\
          # (`UPDATE_GOLDEN=1 cargo test --release pairs` rewrites it).\n{t}"
     )
 }
 
 #[test]
 fn shipped_pairs_are_the_municipal_file_with_one_change() {
-    for (stem, change, edits) in PAIRS {
-        let path = format!("{}/scenarios/pairs/{stem}.toml", env!("CARGO_MANIFEST_DIR"));
-        let text = pair_text(stem, change, edits);
+    for pair in PAIRS {
+        let path = format!("{}/scenarios/{}", env!("CARGO_MANIFEST_DIR"), pair.1);
+        let text = pair_text(pair);
         if std::env::var_os("UPDATE_GOLDEN").is_some() {
             std::fs::write(&path, &text).unwrap();
         }
@@ -205,20 +244,20 @@ fn shipped_pairs_are_the_municipal_file_with_one_change() {
     }
 }
 
-/// Runs municipal.toml and one pair with the same seed and people; the
-/// paired difference (pair − municipal) of each key must have the given sign
-/// and a 95% interval that excludes zero.
-fn assert_pair_moves(stem: &str, expected: &[(&str, f64)]) {
-    let (_, change, edits) = PAIRS.iter().find(|p| p.0 == stem).unwrap();
-    let base = run_replications(&model(&municipal()), 21, 40);
-    let pair = run_replications(&model(&pair_text(stem, change, edits)), 21, 40);
-    let c = compare(&[("municipal".into(), &base), (stem.to_string(), &pair)]);
+/// Runs a pair's base and the pair with the same seed and people; the paired
+/// difference (pair − base) of each key must have the given sign and a 95%
+/// interval that excludes zero.
+fn assert_pair_moves(path: &str, replications: u32, expected: &[(&str, f64)]) {
+    let pair = PAIRS.iter().find(|p| p.1 == path).unwrap();
+    let base = run_replications(&model(&read_scenario(pair.0)), 21, replications);
+    let after = run_replications(&model(&pair_text(pair)), 21, replications);
+    let c = compare(&[("base".into(), &base), (path.to_string(), &after)]);
     for (key, sign) in expected {
         let row = c.rows.iter().find(|r| r.key == *key).unwrap_or_else(|| panic!("no KPI {key}"));
         let d = row.differences[1].unwrap();
         assert!(
             d.mean * sign > 0.0 && row.significant(1),
-            "{stem}: {key} changed by {} ± {}, expected sign {sign}",
+            "{path}: {key} changed by {} ± {}, expected sign {sign}",
             d.mean,
             d.half_width
         );
@@ -227,27 +266,35 @@ fn assert_pair_moves(stem: &str, expected: &[(&str, f64)]) {
 
 #[test]
 fn pairs_two_more_windows_raise_the_60_minute_rate() {
-    assert_pair_moves("municipal_36_windows", &[("within_60_min", 1.0), ("stage.accept.wait_mean", -1.0)]);
+    assert_pair_moves(
+        "pairs/municipal_36_windows.toml",
+        40,
+        &[("within_60_min", 1.0), ("stage.accept.wait_mean", -1.0)],
+    );
 }
 
 #[test]
 fn pairs_a_lunch_break_costs_waits() {
-    assert_pair_moves("municipal_lunch", &[("within_60_min", -1.0), ("wait_mean", 1.0)]);
+    assert_pair_moves("pairs/municipal_lunch.toml", 40, &[("within_60_min", -1.0), ("wait_mean", 1.0)]);
 }
 
 #[test]
 fn pairs_without_guides_windows_take_longer() {
-    assert_pair_moves("municipal_no_pre_review", &[("stage.accept.service_mean", 1.0), ("wait_mean", 1.0)]);
+    assert_pair_moves(
+        "pairs/municipal_no_pre_review.toml",
+        40,
+        &[("stage.accept.service_mean", 1.0), ("wait_mean", 1.0)],
+    );
 }
 
 #[test]
 fn pairs_without_accepting_missing_papers_more_people_come_twice() {
-    assert_pair_moves("municipal_no_accept_missing", &[("one_trip", -1.0), ("trips_per_case", 1.0)]);
+    assert_pair_moves("pairs/municipal_no_accept_missing.toml", 40, &[("one_trip", -1.0), ("trips_per_case", 1.0)]);
 }
 
 #[test]
 fn pairs_windows_per_type_wait_longer_than_one_integrated_pool() {
-    assert_pair_moves("municipal_dedicated_windows", &[("wait_mean", 1.0), ("within_60_min", -1.0)]);
+    assert_pair_moves("pairs/municipal_dedicated_windows.toml", 40, &[("wait_mean", 1.0), ("within_60_min", -1.0)]);
 }
 
 #[test]
@@ -264,4 +311,21 @@ fn the_municipal_scenario_reproduces_the_articles_daily_figures() {
             e.half_width
         );
     }
+}
+
+#[test]
+fn pairs_tax_beside_approval_shortens_transfers() {
+    let key = "type.transfer_second_hand.time_in_system_mean";
+    assert_pair_moves("pairs/district_parallel.toml", 60, &[(key, -1.0), ("within_60_min", 1.0)]);
+}
+
+#[test]
+fn pairs_extended_hours_save_second_trips() {
+    let expected = [("one_trip", 1.0), ("sent_home", -1.0)];
+    assert_pair_moves("zhenhai.toml", 20, &expected);
+}
+
+#[test]
+fn pairs_bank_outreach_takes_mortgages_out_of_the_hall() {
+    assert_pair_moves("cixi.toml", 20, &[("diverted", 1.0), ("wait_mean", -1.0)]);
 }
