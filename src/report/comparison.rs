@@ -120,8 +120,17 @@ pub fn json(c: &Comparison, members: &[Member], seed: u64, replications: u32) ->
 
 /// The KPIs the terminal table shows.
 pub fn headline(key: &str) -> bool {
-    matches!(key, "wait_mean" | "wait_p90" | "time_in_system_mean" | "time_in_system_p90" | "queue_mean" | "overrun")
-        || (key.starts_with("within_") && key.ends_with("_min"))
+    matches!(
+        key,
+        "one_trip"
+            | "trips_per_case"
+            | "wait_mean"
+            | "wait_p90"
+            | "time_in_system_mean"
+            | "time_in_system_p90"
+            | "queue_mean"
+            | "overrun"
+    ) || (key.starts_with("within_") && key.ends_with("_min"))
         || key.ends_with(".within_budget")
         || key.ends_with(".utilization")
         || key.ends_with(".overtime")
