@@ -32,13 +32,17 @@ use crate::stats::recorder::Recorder;
 #[derive(Debug)]
 pub struct Model {
     pub scenario: Scenario,
+    n_sites: usize,
+    n_stages: usize,
     n_types: usize,
     n_classes: usize,
     /// Cumulative case-type shares, for drawing a type.
     cumulative_share: Vec<f64>,
+    /// Cumulative shares of the halls, for drawing a home hall.
+    cumulative_site_share: Vec<f64>,
     /// Queues each pool calls from.
     pool_queues: Vec<Vec<u32>>,
-    /// Pools that serve each (stage, type), in file order.
+    /// Pools that serve each (site, stage, type), in file order.
     stage_type_pools: Vec<Vec<u16>>,
     /// Whether each stage needs the person at a window.
     present: Vec<bool>,
@@ -71,7 +75,20 @@ impl Model {
             *last = f64::INFINITY;
         }
         let mut pool_queues = vec![Vec::new(); scenario.pools.len()];
-        let mut stage_type_pools = vec![Vec::new(); n_stages * n_types];
+        let n_sites = scenario.n_sites();
+        let mut stage_type_pools = vec![Vec::new(); n_sites * n_stages * n_types];
+        let mut acc = 0.0;
+        let mut cumulative_site_share: Vec<f64> = scenario
+            .sites
+            .iter()
+            .map(|s| {
+                acc += s.share;
+                acc
+            })
+            .collect();
+        if let Some(last) = cumulative_site_share.last_mut() {
+            *last = f64::INFINITY;
+        }
         // Stages every type may visit besides its route: the guides', the follow-up's.
         let extra: Vec<usize> = scenario
             .pre_review
@@ -84,8 +101,9 @@ impl Model {
                 for &t in &pool.case_types {
                     let ct = &scenario.case_types[t];
                     if ct.route.iter().any(|step| step.stage == s) || extra.contains(&s) {
-                        stage_type_pools[s * n_types + t].push(p as u16);
-                        let base = (s * n_types + t) * n_classes;
+                        let st = (pool.site * n_stages + s) * n_types + t;
+                        stage_type_pools[st].push(p as u16);
+                        let base = st * n_classes;
                         pool_queues[p].push((base + ct.priority as usize) as u32);
                         if green {
                             pool_queues[p].push((base + n_classes - 1) as u32);
@@ -113,13 +131,17 @@ impl Model {
         let practices = scenario.documents.is_some()
             || scenario.pre_review.is_some()
             || scenario.closing == Closing::Hard
+            || !scenario.sites.is_empty()
             || c.absent_share > 0.0
             || c.balk_above.is_some();
         Model {
             scenario,
+            n_sites,
+            n_stages,
             n_types,
             n_classes,
             cumulative_share,
+            cumulative_site_share,
             pool_queues,
             stage_type_pools,
             present,
@@ -129,8 +151,19 @@ impl Model {
         }
     }
 
-    fn queue_index(&self, stage: usize, ctype: usize, class: usize) -> usize {
-        (stage * self.n_types + ctype) * self.n_classes + class
+    fn queue_index(&self, site: usize, stage: usize, ctype: usize, class: usize) -> usize {
+        ((site * self.n_stages + stage) * self.n_types + ctype) * self.n_classes + class
+    }
+
+    /// The (site, stage) of queue `q`.
+    fn queue_place(&self, q: usize) -> (usize, usize) {
+        let st = q / (self.n_classes * self.n_types);
+        (st / self.n_stages, st % self.n_stages)
+    }
+
+    /// Index of (site, stage, type) in `stage_type_pools`.
+    fn serving(&self, site: usize, stage: usize, ctype: usize) -> usize {
+        (site * self.n_stages + stage) * self.n_types + ctype
     }
 }
 
@@ -228,6 +261,8 @@ struct Person {
     parent: u32,
     /// Counts the people who have held this slot, so a stale event is known.
     generation: u32,
+    /// The hall (site) of the current visit.
+    site: u8,
     /// The day of the current visit.
     day: u32,
     ctype: u16,
@@ -267,6 +302,7 @@ impl Person {
         follow_up: 0.0,
         parent: NONE,
         generation: 0,
+        site: 0,
         day: 0,
         ctype: 0,
         task_stage: 0,
@@ -308,10 +344,10 @@ struct Sim<'m> {
     calendar: Calendar<Event>,
     people: Vec<Person>,
     free_slots: Vec<u32>,
-    /// People in the hall now (waiting, in service or in a hand-off).
-    in_hall: u32,
+    /// People in each hall now (waiting, in service or in a hand-off).
+    in_hall: Vec<u32>,
     queues: Vec<VecDeque<u32>>,
-    /// People (and tasks) waiting per stage.
+    /// People (and tasks) waiting per (site, stage).
     waiting: Vec<u32>,
     /// Servers free to call, per pool; negative when more are busy than on
     /// duty (they leave as they finish).
@@ -324,6 +360,18 @@ struct Sim<'m> {
     arrivals: ArrivalClock,
     horizon_end: f64,
     rec: Recorder,
+}
+
+/// The wait the ticket machine of `site` shows to a person of type `ctype`,
+/// minutes: people waiting for the type's first stage times its mean service
+/// time, over the staff on duty who serve it there.
+fn shown_wait(m: &Model, waiting: &[u32], on_duty: &[u32], site: usize, ctype: usize) -> f64 {
+    let stage = m.scenario.case_types[ctype].route[0].stage;
+    let staff: u32 = m.stage_type_pools[m.serving(site, stage, ctype)].iter().map(|&q| on_duty[q as usize]).sum();
+    if staff == 0 {
+        return f64::INFINITY;
+    }
+    f64::from(waiting[site * m.n_stages + stage]) * m.first_service_mean[ctype] / f64::from(staff)
 }
 
 /// Person-stream numbers of booked tickets start here, apart from walk-ins'.
@@ -348,9 +396,9 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         calendar: Calendar::with_capacity(64),
         people: Vec::new(),
         free_slots: Vec::new(),
-        in_hall: 0,
+        in_hall: vec![0; model.n_sites],
         queues: vec![VecDeque::new(); n_queues],
-        waiting: vec![0; s.stages.len()],
+        waiting: vec![0; model.n_sites * s.stages.len()],
         free: s.pools.iter().map(|p| i64::from(p.count)).collect(),
         on_duty: s.pools.iter().map(|p| p.count).collect(),
         next_duty: vec![(0, 0); s.pools.len()],
@@ -364,7 +412,7 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         },
         horizon_end,
         rec: Recorder::new(
-            (s.stages.len(), s.pools.len(), s.case_types.len()),
+            (s.stages.len(), s.pools.len(), s.case_types.len(), model.n_sites),
             days,
             count_from,
             window,
@@ -556,21 +604,33 @@ impl Sim<'_> {
         p.absent = false;
         p.returns = false;
         let mut balks = false;
+        let mut site = 0;
         if m.practices {
             // The practices draw from a second stream, each value always drawn.
             let mut rng = PersonStream::new(self.practice_key, number);
-            let mut u = [0.0; 8];
+            let mut u = [0.0; 10];
             for x in &mut u {
                 *x = uniform(&mut rng);
             }
-            let [problem_u, fixed_u, accept_u, pre_u, catch_u, absent_u, balk_u, return_u] = u;
+            let [problem_u, fixed_u, accept_u, pre_u, catch_u, absent_u, balk_u, return_u, site_u, choose_u] = u;
             p.absent = absent_u < s.calling.absent_share;
             p.returns = return_u < s.returns.share;
+            if m.n_sites > 1 {
+                let home = m.cumulative_site_share.iter().position(|&c| site_u < c).unwrap_or(0);
+                site = home;
+                if choose_u < s.shortest_queue_share {
+                    let shown = |x| shown_wait(m, &self.waiting, &self.on_duty, x, ctype);
+                    let mut best = shown(home);
+                    for other in 0..m.n_sites {
+                        let w = shown(other);
+                        if w < best {
+                            (site, best) = (other, w);
+                        }
+                    }
+                }
+            }
             if let Some(limit) = s.calling.balk_above {
-                let stage = ct.route[0].stage;
-                let staff: u32 =
-                    m.stage_type_pools[stage * m.n_types + ctype].iter().map(|&q| self.on_duty[q as usize]).sum();
-                let shown = f64::from(self.waiting[stage]) * m.first_service_mean[ctype] / f64::from(staff.max(1));
+                let shown = shown_wait(m, &self.waiting, &self.on_duty, site, ctype);
                 balks = shown > limit && balk_u < s.calling.balk_share;
             }
             let pre = s.pre_review.as_ref().filter(|pr| pre_u < pr.share);
@@ -605,7 +665,7 @@ impl Sim<'_> {
             self.rec.diversion(now);
             return;
         }
-        let full = s.hall_capacity.is_some_and(|cap| self.in_hall >= cap);
+        let full = s.hall_capacity.is_some_and(|cap| self.in_hall[site] >= cap);
         if full || balks {
             self.free_slots.push(id);
             if full {
@@ -616,7 +676,9 @@ impl Sim<'_> {
             self.rec.case_closed(now, 1, false);
             return;
         }
-        self.in_hall += 1;
+        self.in_hall[site] += 1;
+        p.site = site as u8;
+        self.rec.site_arrival(now, site);
         let green = booked || green_u < s.arrivals.green_channel_share;
         p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
         p.generation = p.generation.wrapping_add(1);
@@ -646,16 +708,16 @@ impl Sim<'_> {
         if p.generation != generation || p.called || p.away {
             return;
         }
-        let (ctype, class, arrival) = (p.ctype as usize, p.class as usize, p.arrival);
+        let (ctype, class, arrival, site) = (p.ctype as usize, p.class as usize, p.arrival, p.site as usize);
         let stage = self.stage_of(id);
-        let q = self.m.queue_index(stage, ctype, class);
+        let q = self.m.queue_index(site, stage, ctype, class);
         if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
             self.queues[q].remove(i);
-            self.queue_change(stage, -1);
+            self.queue_change(site, stage, -1);
             let wait = self.now - self.people[id as usize].queued_at;
             self.rec.abandonment(arrival, self.m.scenario.case_types[ctype].counts_toward_target, wait);
             self.close_case(id, false);
-            self.in_hall -= 1;
+            self.in_hall[site] -= 1;
         }
     }
 
@@ -669,8 +731,9 @@ impl Sim<'_> {
     }
 
     #[inline]
-    fn queue_change(&mut self, stage: usize, delta: i32) {
-        self.waiting[stage] = self.waiting[stage].wrapping_add_signed(delta);
+    fn queue_change(&mut self, site: usize, stage: usize, delta: i32) {
+        let w = &mut self.waiting[site * self.m.n_stages + stage];
+        *w = w.wrapping_add_signed(delta);
         self.rec.queue_change(self.now, stage, delta);
     }
 
@@ -780,15 +843,16 @@ impl Sim<'_> {
         let p = &mut self.people[id as usize];
         p.queued_at = self.now;
         let ctype = p.ctype as usize;
-        let pools = &self.m.stage_type_pools[stage * self.m.n_types + ctype];
+        let site = p.site as usize;
+        let pools = &self.m.stage_type_pools[self.m.serving(site, stage, ctype)];
         if let Some(&pool) = pools.iter().find(|&&pool| self.free[pool as usize] > 0) {
             self.start_service(pool as usize, id);
         } else {
             p.queued_seq = self.queued_seq;
             self.queued_seq += 1;
-            let q = self.m.queue_index(stage, ctype, p.class as usize);
+            let q = self.m.queue_index(site, stage, ctype, p.class as usize);
             self.queues[q].push_back(id);
-            self.queue_change(stage, 1);
+            self.queue_change(site, stage, 1);
         }
     }
 
@@ -809,8 +873,8 @@ impl Sim<'_> {
         if p.phase == Phase::Route && !p.called {
             p.called = true;
             let green = top_class_used && p.class as usize == n_classes - 1;
-            let (arrival, ctype, wait) = (p.arrival, p.ctype as usize, now - p.ticket);
-            self.rec.first_call(arrival, ctype, green, wait);
+            let (arrival, ctype, wait, site) = (p.arrival, p.ctype as usize, now - p.ticket, p.site as usize);
+            self.rec.first_call(arrival, ctype, site, green, wait);
         }
         self.rec.busy_change(now, pool, 1);
         self.calendar.schedule(now + duration, Event::ServiceEnd { pool: pool as u16, case: id });
@@ -882,7 +946,7 @@ impl Sim<'_> {
             Phase::Route if absent => {
                 self.rec.absent(arrival);
                 self.close_case(id, false);
-                self.in_hall -= 1;
+                self.in_hall[self.people[id as usize].site as usize] -= 1;
             }
             Phase::Route => {
                 if step == 0 {
@@ -931,12 +995,13 @@ impl Sim<'_> {
             }
             return;
         }
-        let (arrival, ticket, ctype, day, away) = (p.arrival, p.ticket, p.ctype as usize, p.day, p.away);
+        let (arrival, ticket, ctype, day, away, site) =
+            (p.arrival, p.ticket, p.ctype as usize, p.day, p.away, p.site as usize);
         if away {
             self.rec.completion_later(arrival, ct.counts_toward_target);
         } else {
             self.rec.completion(self.now, arrival, ticket, ctype, ct.counts_toward_target, day as usize);
-            self.in_hall -= 1;
+            self.in_hall[site] -= 1;
         }
         self.close_case(id, true);
     }
@@ -953,7 +1018,7 @@ impl Sim<'_> {
         let p = &mut self.people[id as usize];
         p.away = true;
         p.generation = p.generation.wrapping_add(1);
-        self.in_hall -= 1;
+        self.in_hall[p.site as usize] -= 1;
     }
 
     /// The person is sent home from the step they are at; they come back on a
@@ -1004,7 +1069,7 @@ impl Sim<'_> {
             p.phase = Phase::Route;
             p.step = 0;
         }
-        self.in_hall += 1;
+        self.in_hall[p.site as usize] += 1;
         self.rec.returned(p.arrival);
         self.join_queue(id);
     }
@@ -1013,10 +1078,10 @@ impl Sim<'_> {
     /// those waiting for the back office leave it their case.
     fn on_close(&mut self) {
         for q in 0..self.queues.len() {
-            let stage = q / (self.m.n_classes * self.m.n_types);
+            let (site, stage) = self.m.queue_place(q);
             if self.m.present[stage] {
                 while let Some(id) = self.queues[q].pop_front() {
-                    self.queue_change(stage, -1);
+                    self.queue_change(site, stage, -1);
                     self.send_home(id, true);
                 }
             } else {
@@ -1066,8 +1131,8 @@ impl Sim<'_> {
             return false;
         };
         self.queues[q].pop_front();
-        let stage = q / (self.m.n_classes * self.m.n_types);
-        self.queue_change(stage, -1);
+        let (site, stage) = self.m.queue_place(q);
+        self.queue_change(site, stage, -1);
         self.start_service(pool, id);
         true
     }

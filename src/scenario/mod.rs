@@ -83,6 +83,8 @@ pub fn parse(source: &str, file: &str, default_name: &str) -> Result<Scenario, S
             "calling" => raw.calling = section(value, k, &mut diags),
             "documents" => raw.documents = section(value, k, &mut diags),
             "pre_review" => raw.pre_review = section(value, k, &mut diags),
+            "site" => raw.sites = entries(value, k, &mut diags),
+            "city" => raw.city = section(value, k, &mut diags),
             "arrivals" => raw.arrivals = section(value, k, &mut diags),
             "stage" => raw.stages = entries(value, k, &mut diags),
             "pool" => raw.pools = entries(value, k, &mut diags),

@@ -52,6 +52,20 @@ pub struct Scenario {
     pub pools: Vec<Pool>,
     /// At least one; shares sum to 1.
     pub case_types: Vec<CaseType>,
+    /// The halls of a city (同城通办); empty: one hall. Shares sum to 1.
+    pub sites: Vec<Site>,
+    /// Share of people who go to the hall with the shortest displayed wait
+    /// instead of their home hall, in [0, 1].
+    pub shortest_queue_share: f64,
+}
+
+/// One hall of a city.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Site {
+    pub name: String,
+    /// Share of arrivals whose home hall this is, in (0, 1].
+    pub share: f64,
 }
 
 /// How long a replication runs.
@@ -218,6 +232,8 @@ pub struct Pool {
     /// Case types this pool serves (indices into `case_types`); all when the
     /// file does not say (an integrated window).
     pub case_types: Vec<usize>,
+    /// The hall it works in (index into `sites`; 0 when there is one hall).
+    pub site: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -294,6 +310,11 @@ impl Scenario {
             Horizon::Days { hours, .. } => Some(hours),
             Horizon::Continuous { .. } => None,
         }
+    }
+
+    /// Number of halls (1 without `[[site]]`).
+    pub fn n_sites(&self) -> usize {
+        self.sites.len().max(1)
     }
 
     /// The arrival-rate multiplier of day `day`.

@@ -124,6 +124,20 @@ pub struct Pool {
     pub stages: S<Vec<S<String>>>,
     pub case_types: Option<S<Vec<S<String>>>>,
     pub schedule: Option<S<Vec<ScheduleEntry>>>,
+    pub site: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Site {
+    pub name: S<String>,
+    pub share: S<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct City {
+    pub shortest_queue_share: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -178,6 +192,8 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "calling",
     "documents",
     "pre_review",
+    "site",
+    "city",
     "stage",
     "pool",
     "case_type",

@@ -383,6 +383,30 @@ pub const KEYS: &[Key] = &[
         "Factor on the first window's service time of a pre-reviewed case (0.85: 15% shorter).",
     ),
     key(
+        "[[site]].name",
+        "string",
+        "",
+        "required in [[site]]",
+        "letters, digits, `_`, `-`; unique",
+        "A hall of the city (同城通办). With `[[site]]` entries the scenario holds several halls, each with its own pools (`[[pool]].site`) and queues; stages and case types are shared.",
+    ),
+    key(
+        "[[site]].share",
+        "number",
+        "share",
+        "required in [[site]]",
+        "(0, 1]; the shares sum to 1",
+        "Share of arrivals whose home hall this is.",
+    ),
+    key(
+        "city.shortest_queue_share",
+        "number",
+        "share",
+        "0",
+        "0 to 1",
+        "Share of people who go to the hall whose ticket machine shows the shortest wait (as in `calling.balk_above_minutes`) instead of their home hall; ties keep the home hall.",
+    ),
+    key(
         "[[stage]].name",
         "string",
         "",
@@ -446,6 +470,7 @@ pub const KEYS: &[Key] = &[
         "`{ from = \"HH:MM\", to = \"HH:MM\", count = N }`, in time order, inside the staffed hours",
         "Another number on duty between `from` and `to` each day: a lunch break (count 0, or some windows: staggered), a shift, extra windows at a peak. Staff going off duty finish the case in hand; that time is counted as overtime.",
     ),
+    key("[[pool]].site", "string", "", "required with [[site]]", "a site's name", "The hall this pool works in."),
     key("[[case_type]].name", "string", "", "required", "letters, digits, `_`, `-`; unique", "A kind of case."),
     key(
         "[[case_type]].share",

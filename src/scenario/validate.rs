@@ -24,6 +24,8 @@ pub struct RawScenario {
     pub calling: Option<S<raw::Calling>>,
     pub documents: Option<S<raw::Documents>>,
     pub pre_review: Option<S<raw::PreReview>>,
+    pub sites: Vec<S<raw::Site>>,
+    pub city: Option<S<raw::City>>,
     pub stages: Vec<S<raw::Stage>>,
     pub pools: Vec<S<raw::Pool>>,
     pub case_types: Vec<S<raw::CaseType>>,
@@ -536,6 +538,40 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         })
     });
 
+    // [[site]] and [city]
+    let site_ids = c.unique_names("site", r.sites.iter().enumerate().map(|(i, s)| (i, &s.get_ref().name)));
+    let site_list: Vec<&str> = r.sites.iter().map(|s| s.get_ref().name.get_ref().as_str()).collect();
+    let mut sites = Vec::new();
+    let mut site_share_sum = 0.0;
+    for (i, v) in r.sites.iter().enumerate() {
+        let v = v.get_ref();
+        let name = c.ident(&v.name, &format!("site[{i}].name"));
+        let share = c.share(&v.share, &format!("site[{i}].share"));
+        site_share_sum += v.share.get_ref();
+        if let (Some(name), Some(share)) = (name, share) {
+            sites.push(Site { name, share });
+        }
+    }
+    if let Some(first) = r.sites.first()
+        && !r.unreadable.contains("site")
+        && (site_share_sum - 1.0).abs() > SHARE_TOLERANCE
+    {
+        c.err::<()>(
+            first.get_ref().share.span(),
+            "site[*].share",
+            format!("the site shares sum to {site_share_sum:.6}; they must sum to 1"),
+        );
+    }
+    let shortest_queue_share = match r.city.as_ref().and_then(|v| v.get_ref().shortest_queue_share.as_ref()) {
+        Some(v) if r.sites.is_empty() => c.err(
+            v.span(),
+            "city.shortest_queue_share",
+            "needs two or more [[site]] entries (the halls people choose between)",
+        ),
+        Some(v) => c.share_closed(v, "city.shortest_queue_share"),
+        None => Some(0.0),
+    };
+
     // [[pool]]
     if r.pools.is_empty() && !r.unreadable.contains("pool") {
         c.err::<()>(
@@ -656,8 +692,27 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 }
             }
         }
-        if let (Some(name), Some(count)) = (name, count) {
-            pools.push(Pool { name, count: count as u32, schedule, stages: served, case_types });
+        let site = match (&p.site, r.sites.is_empty()) {
+            (None, true) => Some(0),
+            (Some(v), true) => {
+                c.err(v.span(), format!("pool[{i}].site"), "there are no [[site]] entries; remove `site`")
+            }
+            (None, false) => c.err(
+                p.name.span(),
+                format!("pool[{i}]"),
+                format!("with several halls every pool needs `site`, one of {}", names(&site_list)),
+            ),
+            (Some(v), false) => match site_ids.get(v.get_ref()) {
+                Some(&id) => Some(id),
+                None => c.err(
+                    v.span(),
+                    format!("pool[{i}].site"),
+                    format!("unknown site {:?}; the sites are {}", v.get_ref(), names(&site_list)),
+                ),
+            },
+        };
+        if let (Some(name), Some(count), Some(site)) = (name, count, site) {
+            pools.push(Pool { name, count: count as u32, schedule, stages: served, case_types, site });
         }
     }
 
@@ -864,43 +919,50 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         .map(|p| &p.get_ref().stage)
         .chain(r.documents.iter().filter_map(|d| d.get_ref().follow_up_stage.as_ref()))
         .collect();
+    let site_names: Vec<Option<&str>> =
+        if r.sites.is_empty() { vec![None] } else { site_list.iter().map(|n| Some(*n)).collect() };
     if !r.unreadable.contains("pool") {
-        for (t, ct) in r.case_types.iter().enumerate() {
-            let ct = ct.get_ref();
-            for s in ct.route.get_ref().iter().chain(extra.iter().copied()) {
-                let Some(&id) = stage_ids.get(s.get_ref()) else { continue };
-                let staffed: i64 = r
-                    .pools
-                    .iter()
-                    .map(|p| p.get_ref())
-                    .filter(|p| p.stages.get_ref().iter().any(|x| x.get_ref() == s.get_ref()))
-                    .filter(|p| {
-                        p.case_types
-                            .as_ref()
-                            .is_none_or(|l| l.get_ref().iter().any(|x| x.get_ref() == ct.name.get_ref()))
-                    })
-                    .map(|p| {
-                        let scheduled = p.schedule.iter().flat_map(|l| l.get_ref().iter().map(|e| *e.count.get_ref()));
-                        scheduled.fold(*p.count.get_ref(), i64::max).max(0)
-                    })
-                    .sum();
-                if staffed == 0 {
-                    c.err::<()>(
-                        s.span(),
-                        format!("case_type[{t}].route"),
-                        format!(
-                            "no pool with staff serves stage {:?} for case type {:?}; add both to a pool's `stages` and `case_types` (or leave `case_types` out) with `count` >= 1",
-                            stage_list[id],
-                            ct.name.get_ref()
-                        ),
-                    );
+        for site in &site_names {
+            for (t, ct) in r.case_types.iter().enumerate() {
+                let ct = ct.get_ref();
+                for s in ct.route.get_ref().iter().chain(extra.iter().copied()) {
+                    let Some(&id) = stage_ids.get(s.get_ref()) else { continue };
+                    let staffed: i64 = r
+                        .pools
+                        .iter()
+                        .map(|p| p.get_ref())
+                        .filter(|p| site.is_none_or(|n| p.site.as_ref().is_some_and(|x| x.get_ref() == n)))
+                        .filter(|p| p.stages.get_ref().iter().any(|x| x.get_ref() == s.get_ref()))
+                        .filter(|p| {
+                            p.case_types
+                                .as_ref()
+                                .is_none_or(|l| l.get_ref().iter().any(|x| x.get_ref() == ct.name.get_ref()))
+                        })
+                        .map(|p| {
+                            let scheduled =
+                                p.schedule.iter().flat_map(|l| l.get_ref().iter().map(|e| *e.count.get_ref()));
+                            scheduled.fold(*p.count.get_ref(), i64::max).max(0)
+                        })
+                        .sum();
+                    if staffed == 0 {
+                        let at = site.map_or(String::new(), |n| format!(" at site {n:?}"));
+                        c.err::<()>(
+                            s.span(),
+                            format!("case_type[{t}].route"),
+                            format!(
+                                "no pool with staff serves stage {:?} for case type {:?}{at}; add both to a pool's `stages` and `case_types` (or leave `case_types` out) with `count` >= 1",
+                                stage_list[id],
+                                ct.name.get_ref()
+                            ),
+                        );
+                    }
                 }
             }
         }
     }
 
     let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals, hall_capacity);
-    let practices = (closing, returns, calling);
+    let practices = (closing, returns, calling, shortest_queue_share);
     match (out, practices) {
         (
             (
@@ -913,7 +975,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 Some(arrivals),
                 Some(hall_capacity),
             ),
-            (Some(closing), Some(returns), Some(calling)),
+            (Some(closing), Some(returns), Some(calling), Some(shortest_queue_share)),
         ) if c.diags.is_empty() => Ok(Scenario {
             name,
             description,
@@ -933,6 +995,8 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             stages,
             pools,
             case_types,
+            sites,
+            shortest_queue_share,
         }),
         _ => {
             c.diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));

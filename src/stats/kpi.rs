@@ -138,6 +138,13 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
             r.diverted as f64 / days,
         );
     }
+    for (i, site) in s.sites.iter().enumerate() {
+        let p = format!("site.{}", site.name);
+        let what = format!("people who took a ticket at {}", site.name);
+        k.push(format!("{p}.arrived"), count_unit, what, r.site_arrived[i] as f64 / days);
+        let what = format!("{}: wait from ticket to first call, mean", site.name);
+        k.push(format!("{p}.wait_mean"), "minutes", what, r.site_wait[i].mean());
+    }
     let fw = &r.first_wait_hist;
     k.push("wait_mean", "minutes", "wait from ticket to first call, mean", r.first_wait.mean());
     k.push("wait_p50", "minutes", "wait from ticket to first call, median", fw.quantile(0.5));
@@ -297,7 +304,7 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
 pub fn definitions(model: &Model) -> (Vec<KpiDef>, Vec<KpiDef>) {
     let s = &model.scenario;
     let empty = Recorder::new(
-        (s.stages.len(), s.pools.len(), s.case_types.len()),
+        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites()),
         s.days() as usize,
         0.0,
         (0.0, 0.0),

@@ -220,6 +220,10 @@ pub struct Recorder {
     pub trips: u64,
     /// Cases completed in the back office after the person had gone.
     pub completed_later: u64,
+    /// Per hall of a city: people who took a ticket there, and their wait
+    /// before the first call, minutes.
+    pub site_arrived: Vec<u64>,
+    pub site_wait: Vec<Tally>,
     pub first_wait_hist: LogHistogram,
     /// Time from ticket to completion, minutes.
     pub time_in_system: Tally,
@@ -260,17 +264,17 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder for `sizes` = (stages, pools, case types) over `days` days;
+    /// A recorder for `sizes` = (stages, pools, case types, sites) over `days` days;
     /// `staffed` is the staffed part of each day, minutes after midnight.
     pub fn new(
-        sizes: (usize, usize, usize),
+        sizes: (usize, usize, usize, usize),
         days: usize,
         count_from: f64,
         window: (f64, f64),
         staffed: Option<(f64, f64)>,
         target: f64,
     ) -> Self {
-        let (stages, pools, types) = sizes;
+        let (stages, pools, types, sites) = sizes;
         let (queue_bd, pool_bd) = match staffed {
             Some((opens, until)) => (Breakdown::Hourly, Breakdown::Staffed { opens, until, days: days as f64 }),
             None => (Breakdown::None, Breakdown::None),
@@ -299,6 +303,8 @@ impl Recorder {
             one_trip: 0,
             trips: 0,
             completed_later: 0,
+            site_arrived: vec![0; sites],
+            site_wait: vec![Tally::default(); sites],
             first_wait_hist: LogHistogram::new(),
             time_in_system: Tally::default(),
             time_in_system_hist: LogHistogram::new(),
@@ -395,6 +401,14 @@ impl Recorder {
         }
     }
 
+    /// A person takes a ticket at hall `site`.
+    #[inline]
+    pub fn site_arrival(&mut self, t: f64, site: usize) {
+        if self.counts(t) {
+            self.site_arrived[site] += 1;
+        }
+    }
+
     /// A person is sent home (a missing paper, a hard close), after `wait`
     /// minutes in a queue (0 if not in one).
     #[inline]
@@ -447,8 +461,9 @@ impl Recorder {
 
     /// A person is called for the first time, `wait` minutes after the ticket.
     #[inline]
-    pub fn first_call(&mut self, arrival: f64, ctype: usize, green: bool, wait: f64) {
+    pub fn first_call(&mut self, arrival: f64, ctype: usize, site: usize, green: bool, wait: f64) {
         if self.counts(arrival) {
+            self.site_wait[site].add(wait);
             if green {
                 self.green_wait.add(wait);
             }

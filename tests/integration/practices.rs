@@ -329,3 +329,65 @@ fn pairs_extended_hours_save_second_trips() {
 fn pairs_bank_outreach_takes_mortgages_out_of_the_hall() {
     assert_pair_moves("cixi.toml", 20, &[("diverted", 1.0), ("wait_mean", -1.0)]);
 }
+
+/// Two halls of a city, 70% and 30% of the people living near each, three
+/// windows in each; `choice` is the share who go to the shortest queue.
+fn two_halls(choice: f64) -> String {
+    let hall = |name: &str| {
+        format!("[[pool]]\nname = \"{name}_windows\"\ncount = 3\nstages = [\"accept\"]\nsite = \"{name}\"\n")
+    };
+    format!(
+        r#"
+[hall]
+opens = "09:00"
+last_ticket = "12:00"
+[arrivals]
+per_day = 150
+[[site]]
+name = "north"
+share = 0.7
+[[site]]
+name = "south"
+share = 0.3
+[city]
+shortest_queue_share = {choice}
+[[stage]]
+name = "accept"
+{}{}
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = {{ dist = "lognormal", mean = 7, cv = 0.5 }}
+"#,
+        hall("north"),
+        hall("south")
+    )
+}
+
+#[test]
+fn city_wide_processing_evens_out_the_halls() {
+    let home = run_replications(&model(&two_halls(0.0)), 31, 60);
+    let choose = run_replications(&model(&two_halls(0.5)), 31, 60);
+    let north = home.estimate("site.north.arrived").unwrap();
+    assert!(north.covers(150.0 * 0.7), "north arrivals {} ± {}", north.mean, north.half_width);
+    let c = compare(&[("home".into(), &home), ("choose".into(), &choose)]);
+    for (key, sign) in [("wait_mean", -1.0), ("site.north.arrived", -1.0), ("site.south.wait_mean", 1.0)] {
+        let row = c.rows.iter().find(|r| r.key == key).unwrap();
+        let d = row.differences[1].unwrap();
+        assert!(d.mean * sign > 0.0 && row.significant(1), "{key}: {} ± {}", d.mean, d.half_width);
+    }
+}
+
+#[test]
+fn site_mistakes_are_reported() {
+    let dir = temp_dir("sites");
+    let f = dir.join("s.toml");
+    let text = two_halls(0.5).replace("site = \"south\"\n", "").replace("site = \"north\"", "site = \"nort\"");
+    std::fs::write(&f, text).unwrap();
+    let out = hallsim(&["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("pool[0].site: unknown site \"nort\"; the sites are `north`, `south`"), "{err}");
+    assert!(err.contains("pool[1]: with several halls every pool needs `site`"), "{err}");
+}
