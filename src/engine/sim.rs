@@ -766,7 +766,8 @@ impl Sim<'_> {
         if p.phase == Phase::Route && step.later && !p.away {
             // The person goes home; the work waits for the next day.
             self.leave_hall(id);
-            let next_day = self.next_day_start();
+            // The next day at the same hour: later-day work comes in as the cases did.
+            let next_day = self.now + DAY;
             let s = &self.m.scenario;
             if s.hours().is_some() && next_day >= f64::from(s.days()) * DAY {
                 // After the run's last day: done then, but not simulated.
@@ -780,14 +781,6 @@ impl Sim<'_> {
             return;
         }
         self.enter_stage(id);
-    }
-
-    /// The start of the next operating morning (a day later in a continuous run).
-    fn next_day_start(&self) -> f64 {
-        match self.m.scenario.hours() {
-            Some(h) => ((self.now / DAY).floor() + 1.0) * DAY + h.opens,
-            None => self.now + DAY,
-        }
     }
 
     /// The hand-off, if any, then the queue.

@@ -566,7 +566,7 @@ pub const KEYS: &[Key] = &[
         "",
         "none",
         "back-office stages; every step after is back office",
-        "Steps done on a later day without the person (two-working-day types): the person goes home after the step before; the work enters its queue at the next opening.",
+        "Steps done on a later day without the person (two-working-day types): the person goes home after the step before; the work enters its queue a day later at the same hour, so it comes in through the day as the cases did. Work that would fall after the run's last day is counted in `completed_later` but not simulated.",
     ),
     key(
         "distribution",

@@ -165,7 +165,7 @@ fn later_day_work_is_done_without_the_person() {
     )
     .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]");
     let r = run(&toml, 1, 1);
-    // The person leaves after acceptance; approval is done on day 1 from 09:00.
+    // The person leaves after acceptance at 09:12; approval is done on day 1 at 09:12.
     assert_exact(&r, "completed", 0.0);
     assert_exact(&r, "completed_later", 0.5);
     assert_exact(&r, "one_trip", 1.0);
