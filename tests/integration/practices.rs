@@ -206,6 +206,15 @@ const PAIRS: &[Pair] = &[
             ("outside_share = 0.3      # assumption (DOMAIN)", "outside_share = 0.6      # the change"),
         ],
     ),
+    (
+        "city.toml",
+        "pairs/city_choose.toml",
+        "30% of the people going to the hall whose ticket machine shows the shorter wait (同城通办)",
+        &[(
+            "shortest_queue_share = 0 # nobody switches (see pairs/city_choose.toml)",
+            "shortest_queue_share = 0.3   # the change (share assumed)",
+        )],
+    ),
 ];
 
 fn read_scenario(path: &str) -> String {
@@ -390,4 +399,10 @@ fn site_mistakes_are_reported() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("pool[0].site: unknown site \"nort\"; the sites are `north`, `south`"), "{err}");
     assert!(err.contains("pool[1]: with several halls every pool needs `site`"), "{err}");
+}
+
+#[test]
+fn pairs_choosing_the_shorter_queue_shortens_the_busy_halls_wait() {
+    let expected = [("site.centre.wait_mean", -1.0), ("site.centre.arrived", -1.0), ("wait_mean", -1.0)];
+    assert_pair_moves("pairs/city_choose.toml", 100, &expected);
 }
