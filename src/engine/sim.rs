@@ -52,6 +52,11 @@ pub struct Model {
     duty_changes: Vec<Vec<(f64, u32)>>,
     /// Whether any practice draws from a person's second stream.
     practices: bool,
+    /// The (site, stage) of each queue.
+    queue_places: Vec<(u16, u16)>,
+    /// Whether the top class holds the green channel or booked tickets.
+    top_class_used: bool,
+    hard_close: bool,
 }
 
 impl Model {
@@ -134,6 +139,7 @@ impl Model {
             || !scenario.sites.is_empty()
             || c.absent_share > 0.0
             || c.balk_above.is_some();
+        let hard_close = scenario.closing == Closing::Hard;
         Model {
             scenario,
             n_sites,
@@ -148,6 +154,14 @@ impl Model {
             first_service_mean,
             duty_changes,
             practices,
+            queue_places: (0..n_sites * n_stages * n_types * n_classes)
+                .map(|q| {
+                    let st = q / (n_classes * n_types);
+                    ((st / n_stages) as u16, (st % n_stages) as u16)
+                })
+                .collect(),
+            top_class_used: green,
+            hard_close,
         }
     }
 
@@ -156,9 +170,10 @@ impl Model {
     }
 
     /// The (site, stage) of queue `q`.
+    #[inline]
     fn queue_place(&self, q: usize) -> (usize, usize) {
-        let st = q / (self.n_classes * self.n_types);
-        (st / self.n_stages, st % self.n_stages)
+        let (site, stage) = self.queue_places[q];
+        (site as usize, stage as usize)
     }
 
     /// Index of (site, stage, type) in `stage_type_pools`.
@@ -822,7 +837,7 @@ impl Sim<'_> {
 
     fn join_queue(&mut self, id: u32) {
         let stage = self.stage_of(id);
-        if self.m.scenario.closing == Closing::Hard
+        if self.m.hard_close
             && self.closed()
             && self.people[id as usize].phase != Phase::Task
             && !self.people[id as usize].away
@@ -853,9 +868,8 @@ impl Sim<'_> {
         let now = self.now;
         self.free[pool] -= 1;
         let n_classes = self.m.n_classes;
-        let s = &self.m.scenario;
-        let top_class_used = s.arrivals.green_channel_share > 0.0 || s.appointments.is_some();
-        let absent_call = s.calling.absent_call;
+        let top_class_used = self.m.top_class_used;
+        let absent_call = self.m.scenario.calling.absent_call;
         let p = &mut self.people[id as usize];
         p.service_start = now;
         let duration = match p.phase {

@@ -404,7 +404,7 @@ impl Recorder {
     /// A person takes a ticket at hall `site`.
     #[inline]
     pub fn site_arrival(&mut self, t: f64, site: usize) {
-        if self.counts(t) {
+        if self.counts(t) && self.site_arrived.len() > 1 {
             self.site_arrived[site] += 1;
         }
     }
@@ -463,7 +463,9 @@ impl Recorder {
     #[inline]
     pub fn first_call(&mut self, arrival: f64, ctype: usize, site: usize, green: bool, wait: f64) {
         if self.counts(arrival) {
-            self.site_wait[site].add(wait);
+            if self.site_wait.len() > 1 {
+                self.site_wait[site].add(wait);
+            }
             if green {
                 self.green_wait.add(wait);
             }
