@@ -54,6 +54,12 @@ pub struct Model {
     practices: bool,
     /// The (site, stage) of each queue.
     queue_places: Vec<(u16, u16)>,
+    /// Per (type, step), at `type * MAX_ROUTE + step`: the stage, and
+    /// whether the step is parallel or later (the slow path of `begin_stage`).
+    route_stage: Vec<u16>,
+    step_special: Vec<bool>,
+    /// The guides' stage (0 without pre-review).
+    pre_stage: u16,
     /// Whether the top class holds the green channel or booked tickets.
     top_class_used: bool,
     hard_close: bool,
@@ -140,6 +146,14 @@ impl Model {
             || c.absent_share > 0.0
             || c.balk_above.is_some();
         let hard_close = scenario.closing == Closing::Hard;
+        let (mut route_stage, mut step_special) = (vec![0; n_types * MAX_ROUTE], vec![false; n_types * MAX_ROUTE]);
+        for (t, ct) in scenario.case_types.iter().enumerate() {
+            for (i, step) in ct.route.iter().enumerate() {
+                route_stage[t * MAX_ROUTE + i] = step.stage as u16;
+                step_special[t * MAX_ROUTE + i] = step.parallel || step.later;
+            }
+        }
+        let pre_stage = scenario.pre_review.as_ref().map_or(0, |pr| pr.stage as u16);
         Model {
             scenario,
             n_sites,
@@ -161,6 +175,9 @@ impl Model {
                 })
                 .collect(),
             top_class_used: green,
+            route_stage,
+            step_special,
+            pre_stage,
             hard_close,
         }
     }
@@ -738,11 +755,11 @@ impl Sim<'_> {
 
     fn stage_of(&self, id: u32) -> usize {
         let p = &self.people[id as usize];
-        match p.phase {
-            Phase::Route => self.m.scenario.case_types[p.ctype as usize].route[p.step as usize].stage,
-            Phase::PreReview => self.m.scenario.pre_review.as_ref().map_or(0, |pr| pr.stage),
-            Phase::Task => p.task_stage as usize,
-        }
+        (match p.phase {
+            Phase::Route => self.m.route_stage[p.ctype as usize * MAX_ROUTE + p.step as usize],
+            Phase::PreReview => self.m.pre_stage,
+            Phase::Task => p.task_stage,
+        }) as usize
     }
 
     #[inline]
@@ -767,6 +784,10 @@ impl Sim<'_> {
     /// later-day work waits for its day; then the hand-off, if any, and the queue.
     fn begin_stage(&mut self, id: u32) {
         let p = &self.people[id as usize];
+        if p.phase != Phase::Route || !self.m.step_special[p.ctype as usize * MAX_ROUTE + p.step as usize] {
+            self.enter_stage(id);
+            return;
+        }
         let step = &self.m.scenario.case_types[p.ctype as usize].route[p.step as usize];
         if p.phase == Phase::Route && step.parallel {
             let (stage, service, handoff) = (step.stage, p.service[p.step as usize], p.handoff[p.step as usize]);
