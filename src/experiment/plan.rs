@@ -133,7 +133,11 @@ pub fn initial_estimate(s: &Scenario) -> Vec<u32> {
                             })
                             .sum::<f64>()
                 })
-                .sum();
+                .sum::<f64>()
+                + s.pre_review
+                    .as_ref()
+                    .filter(|pr| pool.stages.contains(&pr.stage))
+                    .map_or(0.0, |pr| pr.share * pr.service.mean());
             let peak = rates.iter().map(|r| r * work).fold(0.0, f64::max);
             ((peak + peak.sqrt()).ceil() as u32).max(1)
         })
