@@ -840,10 +840,12 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 let step = &mut route[pos];
                 let back_office = |id: StageId| stage_present.get(id).is_none_or(|present| !present);
                 let problem = if !back_office(step.stage) {
-                    Some(
-                        "must be a back-office stage (`present = false`): the person cannot be in two places"
-                            .to_string(),
-                    )
+                    let why = if key == "parallel" {
+                        "the person cannot be in two places"
+                    } else {
+                        "the person has gone home"
+                    };
+                    Some(format!("must be a back-office stage (`present = false`): {why}"))
                 } else if key == "parallel" && pos + 1 == route_raw.len() {
                     Some("a parallel step runs beside the next step; it cannot be the last".to_string())
                 } else if key == "later" && !route_stage_ids[pos..].iter().all(|&id| back_office(id)) {

@@ -406,3 +406,40 @@ fn pairs_choosing_the_shorter_queue_shortens_the_busy_halls_wait() {
     let expected = [("site.centre.wait_mean", -1.0), ("site.centre.arrived", -1.0), ("wait_mean", -1.0)];
     assert_pair_moves("pairs/city_choose.toml", 100, &expected);
 }
+
+#[test]
+fn practice_mistakes_are_reported_at_once() {
+    let text = read_scenario("district.toml")
+        .replace("closing = \"extended\"", "closing = \"soft\"")
+        .replace(
+            "route = [\"accept\", \"approve\", \"tax\", \"issue\"]",
+            "route = [\"accept\", \"approve\", \"tax\", \"issue\"]\nparallel = [\"tax\"]",
+        )
+        .replace(
+            "later = [\"approve\"]\nservice.accept = { dist = \"lognormal\", mean = 7",
+            "later = [\"accept\"]\nservice.accept = { dist = \"lognormal\", mean = 7",
+        )
+        .replace("stage = \"pre_review\"     # article", "stage = \"accept\"     # article")
+        .replace("[calling]\nabsent_share = 0.03", "[calling]\nabsent_share = 1.5")
+        .replace("[returns]\nshare = 0.9", "[returns]\nshare = 0.9\nafter_days = 0")
+        + "\n[appointments]\nfirst_slot = \"07:00\"\nlast_slot = \"16:00\"\nevery_minutes = 15\nper_slot = 1\n";
+    let dir = temp_dir("practice-mistakes");
+    let f = dir.join("d.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = hallsim(&["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "hall.closing: must be \"extended\" (serve everyone holding a ticket) or \"hard\"",
+        "returns.after_days: must be an integer from 1 to 365, got 0",
+        "calling.absent_share: must be a share in [0, 1), got 1.5",
+        "pre_review.stage: is on a case type's route",
+        "case_type[0].parallel[0]: must be a back-office stage",
+        "case_type[3].later[0]: must be a back-office stage (`present = false`): the person has gone home",
+        "appointments.first_slot: slots 07:00-16:00 must lie in order inside the ticket hours 08:30-17:00",
+        "7 problems",
+    ] {
+        assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
+    }
+    assert!(!err.contains("panicked"));
+}
