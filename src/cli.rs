@@ -757,6 +757,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     names: c.names.clone(),
                     panels: vec![
                         panel(l.within_target_card, true, &|r| r.estimate(&key).copied()),
+                        panel(l.one_trip_card, true, &|r| r.estimate("one_trip").copied()),
                         panel(l.wait_mean_card, false, &|r| r.estimate("wait_mean").copied()),
                         panel(l.wait_p90_card, false, &|r| r.estimate("wait_p90").copied()),
                         panel(l.overtime_card, false, &html::total_overtime),

@@ -98,10 +98,45 @@ pub mod compare {
     {
         let cols = 2;
         let rows = d.panels.len().div_ceil(cols);
+        let names = short_names(&d.names);
         for (area, p) in root.split_evenly((rows, cols)).iter().zip(&d.panels) {
-            bar_panel(area, &d.names, p)?;
+            bar_panel(area, &names, p)?;
         }
         Ok(())
+    }
+
+    /// Names without the prefix they all share up to an `_` (`municipal_lunch`
+    /// beside `municipal` reads `lunch`), so the axis labels fit.
+    pub fn short_names(names: &[String]) -> Vec<String> {
+        let first = names.first().map_or("", String::as_str);
+        let shared = first
+            .char_indices()
+            .filter(|&(_, c)| c == '_')
+            .map(|(i, _)| &first[..=i])
+            .chain(std::iter::once(first).map(|f| if names.len() > 1 { f } else { "" }))
+            .filter(|p| names.iter().all(|n| n.starts_with(p)))
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        names
+            .iter()
+            .map(|n| {
+                let rest = n[shared..].trim_start_matches('_');
+                if rest.is_empty() { n.clone() } else { rest.to_string() }
+            })
+            .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn shared_prefixes_are_cut_at_an_underscore() {
+            let n = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let short = super::short_names(&n(&["municipal", "municipal_lunch", "municipal_36_windows"]));
+            assert_eq!(short, n(&["municipal", "lunch", "36_windows"]));
+            assert_eq!(super::short_names(&n(&["county", "zhenhai"])), n(&["county", "zhenhai"]));
+            assert_eq!(super::short_names(&n(&["hall_a", "hall_b"])), n(&["a", "b"]));
+        }
     }
 }
 
