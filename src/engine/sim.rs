@@ -65,6 +65,22 @@ pub struct Model {
     hard_close: bool,
 }
 
+/// Running sums of shares, the last made infinite so that every uniform draw
+/// finds its place despite rounding.
+fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    let mut out: Vec<f64> = shares
+        .map(|x| {
+            acc += x;
+            acc
+        })
+        .collect();
+    if let Some(last) = out.last_mut() {
+        *last = f64::INFINITY;
+    }
+    out
+}
+
 impl Model {
     pub fn new(scenario: Scenario) -> Self {
         let n_stages = scenario.stages.len();
@@ -73,33 +89,11 @@ impl Model {
         let green = scenario.arrivals.green_channel_share > 0.0 || scenario.appointments.is_some();
         // The green channel (and booked tickets) is one class above every type's priority.
         let n_classes = top + 1 + usize::from(green);
-        let mut acc = 0.0;
-        let mut cumulative_share: Vec<f64> = scenario
-            .case_types
-            .iter()
-            .map(|t| {
-                acc += t.share;
-                acc
-            })
-            .collect();
-        if let Some(last) = cumulative_share.last_mut() {
-            *last = f64::INFINITY;
-        }
+        let cumulative_share = cumulative(scenario.case_types.iter().map(|t| t.share));
         let mut pool_queues = vec![Vec::new(); scenario.pools.len()];
         let n_sites = scenario.n_sites();
         let mut stage_type_pools = vec![Vec::new(); n_sites * n_stages * n_types];
-        let mut acc = 0.0;
-        let mut cumulative_site_share: Vec<f64> = scenario
-            .sites
-            .iter()
-            .map(|s| {
-                acc += s.share;
-                acc
-            })
-            .collect();
-        if let Some(last) = cumulative_site_share.last_mut() {
-            *last = f64::INFINITY;
-        }
+        let cumulative_site_share = cumulative(scenario.sites.iter().map(|s| s.share));
         // Stages every type may visit besides its route: the guides', the follow-up's.
         let extra: Vec<usize> = scenario
             .pre_review
