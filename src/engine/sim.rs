@@ -12,11 +12,19 @@
 //!   class, and among those the one that has waited longest (ties: the one
 //!   queued first). It calls before the person it just served moves on, so that
 //!   person joins the next queue behind those already waiting.
-//! - In days mode everyone holding a ticket is served; work after `staff_until`
-//!   is overtime.
+//! - In days mode, with extended hours, everyone holding a ticket is served;
+//!   work after `staff_until` is overtime. With a hard close, staff leave at
+//!   `staff_until` and those still waiting for a window are sent home.
+//! - A slot of the store holds a person (on their route, or with a guide
+//!   before the ticket) or a task: back-office work without the person (a
+//!   parallel branch, a follow-up for a missing paper). A person sent home
+//!   keeps the slot until they come back on a later day or give up; later-day
+//!   work keeps it until done.
+//! - Practices draw from a second stream of each person, every value always
+//!   drawn, so switching one changes nobody else's draws.
 //!
 //! The loop allocates nothing per event once its stores have grown to the
-//! largest number of people present at once.
+//! largest number of people (and tasks) present at once.
 
 use std::collections::VecDeque;
 
