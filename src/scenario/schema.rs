@@ -115,7 +115,7 @@ pub const KEYS: &[Key] = &[
         "people",
         "no limit",
         "1 to 1000000",
-        "Most people in the hall at once (seats, ticket limit); arrivals beyond it are turned away (a failed trip).",
+        "Most people in the hall at once (seats, ticket limit), in each hall when there are several; arrivals beyond it are turned away (a failed trip).",
     ),
     key(
         "hall.closing",
