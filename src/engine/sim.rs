@@ -291,6 +291,9 @@ struct Person {
     extra: f64,
     /// Follow-up work for a paper that comes later, minutes.
     follow_up: f64,
+    /// How long the person waits for a call before leaving, on each visit,
+    /// minutes (infinite: never leaves).
+    patience: f64,
     /// A task's parent slot, or NONE.
     parent: u32,
     /// Counts the people who have held this slot, so a stale event is known.
@@ -334,6 +337,7 @@ impl Person {
         handoff: [0.0; MAX_ROUTE],
         extra: 0.0,
         follow_up: 0.0,
+        patience: f64::INFINITY,
         parent: NONE,
         generation: 0,
         site: 0,
@@ -728,11 +732,18 @@ impl Sim<'_> {
         p.at_join = false;
         p.away = false;
         p.parent = NONE;
-        let generation = p.generation;
+        p.patience = patience.unwrap_or(f64::INFINITY);
         self.rec.arrival(now);
         self.join_queue(id);
-        if let Some(wait) = patience {
-            self.calendar.schedule(now + wait, Event::PatienceEnd { case: id, generation });
+        self.start_patience(id);
+    }
+
+    /// The person's patience starts running (on each visit).
+    fn start_patience(&mut self, id: u32) {
+        let p = &self.people[id as usize];
+        if p.patience.is_finite() && !p.away {
+            let event = Event::PatienceEnd { case: id, generation: p.generation };
+            self.calendar.schedule(self.now + p.patience, event);
         }
     }
 
@@ -1102,6 +1113,7 @@ impl Sim<'_> {
         self.in_hall[p.site as usize] += 1;
         self.rec.returned(p.arrival);
         self.join_queue(id);
+        self.start_patience(id);
     }
 
     /// Staff's end under a hard close: people waiting for a window go home;

@@ -205,3 +205,17 @@ fn booked_tickets_are_called_before_walk_ins() {
     assert_exact(&r, "green_channel.wait_mean", 7.0);
     assert_exact(&r, "wait_mean", 25.0 / 3.0);
 }
+
+#[test]
+fn patience_runs_again_on_the_return_visit() {
+    // Every case lacks a paper; patience 9 minutes. Day 0: tickets at 09:02
+    // and 09:04; both are served (the second after 8 minutes) and sent home.
+    // Day 1: a new ticket at 09:02 is served first; the two come back at 09:02
+    // and 09:04; the one back at 09:04 would wait until 09:22 and leaves at 09:13.
+    let docs = DOCS.replace("fixed_share = 1", "fixed_share = 0");
+    let patience = "patience = { dist = \"deterministic\", value = 9 }\nnever_leave_share = 0";
+    let r = run(&hall(2, "09:05", 3, &docs, patience), 1, 1);
+    assert_exact(&r, "abandoned", 1.0 / 3.0);
+    assert_exact(&r, "completed", 0.5);
+    assert_exact(&r, "returns", 1.0);
+}
