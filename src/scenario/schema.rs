@@ -534,7 +534,7 @@ pub const KEYS: &[Key] = &[
         "minutes",
         "none (nobody leaves)",
         "any distribution",
-        "How long a person waits for the first call before leaving (a failed trip).",
+        "How long a person waits for the first call of a visit before leaving (a failed trip); it runs again on a return visit.",
     ),
     key(
         "[[case_type]].never_leave_share",
