@@ -758,7 +758,7 @@ impl Sim<'_> {
         let q = self.m.queue_index(site, stage, ctype, class);
         if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
             self.queues[q].remove(i);
-            self.queue_change(site, stage, -1);
+            self.queue_change(id, site, stage, -1);
             let wait = self.now - self.people[id as usize].queued_at;
             self.rec.abandonment(arrival, self.m.scenario.case_types[ctype].counts_toward_target, wait);
             self.close_case(id, false);
@@ -776,10 +776,12 @@ impl Sim<'_> {
     }
 
     #[inline]
-    fn queue_change(&mut self, site: usize, stage: usize, delta: i32) {
+    /// Person (or task) `id` joins (+1) or leaves (-1) a queue of `stage` at `site`.
+    fn queue_change(&mut self, id: u32, site: usize, stage: usize, delta: i32) {
+        let person = self.people[id as usize].phase != Phase::Task;
         let w = &mut self.waiting[site * self.m.n_stages + stage];
         *w = w.wrapping_add_signed(delta);
-        self.rec.queue_change(self.now, stage, delta);
+        self.rec.queue_change(self.now, stage, delta, person);
     }
 
     /// Whether staff have gone home (a hard close, between `staff_until` and opening).
@@ -894,7 +896,7 @@ impl Sim<'_> {
             self.queued_seq += 1;
             let q = self.m.queue_index(site, stage, ctype, p.class as usize);
             self.queues[q].push_back(id);
-            self.queue_change(site, stage, 1);
+            self.queue_change(id, site, stage, 1);
         }
     }
 
@@ -1123,7 +1125,7 @@ impl Sim<'_> {
             let (site, stage) = self.m.queue_place(q);
             if self.m.present[stage] {
                 while let Some(id) = self.queues[q].pop_front() {
-                    self.queue_change(site, stage, -1);
+                    self.queue_change(id, site, stage, -1);
                     self.send_home(id, true);
                 }
             } else {
@@ -1174,7 +1176,7 @@ impl Sim<'_> {
         };
         self.queues[q].pop_front();
         let (site, stage) = self.m.queue_place(q);
-        self.queue_change(site, stage, -1);
+        self.queue_change(id, site, stage, -1);
         self.start_service(pool, id);
         true
     }

@@ -241,7 +241,7 @@ pub struct Recorder {
     pub type_time_in_system: Vec<Tally>,
     pub type_within_target: Vec<u64>,
     pub stage_queue: Vec<TimeWeighted>,
-    /// People waiting for any stage.
+    /// People waiting for any stage (tasks without their person not counted).
     pub queue: TimeWeighted,
 
     /// Busy servers per pool (in days mode, hourly inside staffed hours).
@@ -453,10 +453,14 @@ impl Recorder {
         }
     }
 
+    /// The queue of `stage` changes by `delta` at `t`; `person` is false for
+    /// back-office work without its person, which is not in the people count.
     #[inline]
-    pub fn queue_change(&mut self, t: f64, stage: usize, delta: i32) {
+    pub fn queue_change(&mut self, t: f64, stage: usize, delta: i32, person: bool) {
         self.stage_queue[stage].change(t, delta);
-        self.queue.change(t, delta);
+        if person {
+            self.queue.change(t, delta);
+        }
     }
 
     /// A person is called for the first time, `wait` minutes after the ticket.

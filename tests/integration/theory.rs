@@ -144,11 +144,15 @@ fn littles_law_holds_on_the_municipal_hall() {
     // under the busy-server path equals the sum of all service times.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
     let loaded = hallsim::scenario::load(std::path::Path::new(path)).unwrap();
+    let follow_up = loaded.scenario.stages.iter().position(|s| s.name == "follow_up").unwrap();
     let model = hallsim::engine::Model::new(loaded.scenario);
     for rep in 0..5 {
         let r = hallsim::engine::simulate(&model, 7, rep).record;
         let waits: f64 = r.stage_wait.iter().map(|t| t.sum).sum::<f64>() + r.unserved_wait.sum;
-        assert!((r.queue.area / waits - 1.0).abs() < 1e-9, "queue area {} vs waits {waits}", r.queue.area);
+        let area: f64 = r.stage_queue.iter().map(|q| q.area).sum();
+        assert!((area / waits - 1.0).abs() < 1e-9, "queue area {area} vs waits {waits}");
+        let tasks = r.stage_queue[follow_up].area;
+        assert!((r.queue.area - (area - tasks)).abs() < 1e-6 * area, "people's queue leaves out the follow-ups");
         let service: f64 = r.stage_service.iter().map(|t| t.sum).sum();
         let busy: f64 = r.pool_busy.iter().map(|b| b.area).sum();
         assert!((busy / service - 1.0).abs() < 1e-9, "busy {busy} vs service {service}");
