@@ -733,12 +733,16 @@ impl Sim<'_> {
         p.away = false;
         p.parent = NONE;
         p.patience = patience.unwrap_or(f64::INFINITY);
+        let generation = p.generation;
         self.rec.arrival(now);
         self.join_queue(id);
-        self.start_patience(id);
+        if let Some(wait) = patience {
+            // Stale, and so ignored, if the person was sent home at once.
+            self.calendar.schedule(now + wait, Event::PatienceEnd { case: id, generation });
+        }
     }
 
-    /// The person's patience starts running (on each visit).
+    /// The person's patience starts running again (a return visit).
     fn start_patience(&mut self, id: u32) {
         let p = &self.people[id as usize];
         if p.patience.is_finite() && !p.away {
@@ -758,7 +762,7 @@ impl Sim<'_> {
         let q = self.m.queue_index(site, stage, ctype, class);
         if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
             self.queues[q].remove(i);
-            self.queue_change(id, site, stage, -1);
+            self.queue_change(true, site, stage, -1);
             let wait = self.now - self.people[id as usize].queued_at;
             self.rec.abandonment(arrival, self.m.scenario.case_types[ctype].counts_toward_target, wait);
             self.close_case(id, false);
@@ -776,9 +780,9 @@ impl Sim<'_> {
     }
 
     #[inline]
-    /// Person (or task) `id` joins (+1) or leaves (-1) a queue of `stage` at `site`.
-    fn queue_change(&mut self, id: u32, site: usize, stage: usize, delta: i32) {
-        let person = self.people[id as usize].phase != Phase::Task;
+    /// A person (or, `person` false, a task) joins (+1) or leaves (-1) a queue
+    /// of `stage` at `site`.
+    fn queue_change(&mut self, person: bool, site: usize, stage: usize, delta: i32) {
         let w = &mut self.waiting[site * self.m.n_stages + stage];
         *w = w.wrapping_add_signed(delta);
         self.rec.queue_change(self.now, stage, delta, person);
@@ -895,8 +899,9 @@ impl Sim<'_> {
             p.queued_seq = self.queued_seq;
             self.queued_seq += 1;
             let q = self.m.queue_index(site, stage, ctype, p.class as usize);
+            let person = p.phase != Phase::Task;
             self.queues[q].push_back(id);
-            self.queue_change(id, site, stage, 1);
+            self.queue_change(person, site, stage, 1);
         }
     }
 
@@ -1124,8 +1129,9 @@ impl Sim<'_> {
         for q in 0..self.queues.len() {
             let (site, stage) = self.m.queue_place(q);
             if self.m.present[stage] {
+                // Only people wait for a window: tasks are back-office work.
                 while let Some(id) = self.queues[q].pop_front() {
-                    self.queue_change(id, site, stage, -1);
+                    self.queue_change(true, site, stage, -1);
                     self.send_home(id, true);
                 }
             } else {
@@ -1176,7 +1182,8 @@ impl Sim<'_> {
         };
         self.queues[q].pop_front();
         let (site, stage) = self.m.queue_place(q);
-        self.queue_change(id, site, stage, -1);
+        let person = self.m.present[stage] || self.people[id as usize].phase != Phase::Task;
+        self.queue_change(person, site, stage, -1);
         self.start_service(pool, id);
         true
     }
