@@ -186,6 +186,23 @@ const PAIRS: &[Pair] = &[
         )],
     ),
     (
+        "district.toml",
+        "pairs/district_booked.toml",
+        "30 of the 140 people a day booking a slot (every 15 minutes, 10% no-shows, from 10 minutes early to 10 late) instead of walking in",
+        &[
+            (
+                "per_day = 140            # assumption (DOMAIN calibration)",
+                "per_day = 110            # the change: 30 of the 140 book a slot instead",
+            ),
+            (
+                "[calling]\n",
+                "[appointments]           # the change: booked slots (assumptions)\nfirst_slot = \"08:30\"\nlast_slot = \"16:30\"\n\
+                 every_minutes = 15\nper_slot = 1\nno_show_share = 0.1\nearly_minutes = 10\n\
+                 lateness = { dist = \"uniform\", min = 0, max = 20 }\n\n[calling]\n",
+            ),
+        ],
+    ),
+    (
         "county.toml",
         "zhenhai.toml",
         "extended hours (延时服务, as in Zhenhai: 479 extended sessions, article): everyone holding a ticket at 17:00 is served",
@@ -442,4 +459,9 @@ fn practice_mistakes_are_reported_at_once() {
         assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
     }
     assert!(!err.contains("panicked"));
+}
+
+#[test]
+fn pairs_booked_slots_smooth_the_day() {
+    assert_pair_moves("pairs/district_booked.toml", 100, &[("wait_mean", -1.0), ("wait_p90", -1.0)]);
 }
