@@ -36,8 +36,14 @@ pub struct XyPanel {
     pub mark: Option<(f64, String)>,
 }
 
-fn fmt_y(share: bool) -> impl Fn(&f64) -> String {
-    move |y| if share { format!("{:.0}%", y * 100.0) } else { format!("{y:.0}") }
+/// Axis labels: whole numbers, or one decimal when the axis ends below 10
+/// (so that 0.5 and 1 do not both read "1").
+fn fmt_y(share: bool, top: f64) -> impl Fn(&f64) -> String {
+    move |y| match (share, top < 10.0) {
+        (true, _) => format!("{:.0}%", y * 100.0),
+        (false, true) => format!("{y:.1}"),
+        (false, false) => format!("{y:.0}"),
+    }
 }
 
 fn bounds(e: &Estimate) -> (f64, f64) {
@@ -64,7 +70,7 @@ where
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
         .x_label_formatter(&|x| category_label(names, *x))
-        .y_label_formatter(&fmt_y(p.share))
+        .y_label_formatter(&fmt_y(p.share, top))
         .label_style(font(LABEL_SIZE - 2))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
