@@ -361,183 +361,8 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
 
     let stage_present: Vec<bool> =
         r.stages.iter().map(|s| s.get_ref().present.as_ref().is_none_or(|p| *p.get_ref())).collect();
-    let on_a_route =
-        |name: &str| r.case_types.iter().any(|t| t.get_ref().route.get_ref().iter().any(|s| s.get_ref() == name));
-
-    // [returns]
-    let returns = {
-        let raw = r.returns.as_ref().map(|v| v.get_ref());
-        let share = match raw.and_then(|v| v.share.as_ref()) {
-            Some(v) => c.share_closed(v, "returns.share"),
-            None => Some(1.0),
-        };
-        let after_days = match raw.and_then(|v| v.after_days.as_ref()) {
-            Some(v) => c.int_in(v, "returns.after_days", 1, 365),
-            None => Some(1),
-        };
-        share.zip(after_days).map(|(share, d)| Returns { share, after_days: d as u32 })
-    };
-
-    // [hall].closing
-    let closing = match r.hall.as_ref().and_then(|h| h.get_ref().closing.as_ref()) {
-        None => Some(Closing::Extended),
-        Some(v) => match v.get_ref().as_str() {
-            "extended" => Some(Closing::Extended),
-            "hard" => Some(Closing::Hard),
-            other => c.err(
-                v.span(),
-                "hall.closing",
-                format!("must be \"extended\" (serve everyone holding a ticket) or \"hard\" (send the rest home), got {other:?}"),
-            ),
-        },
-    };
-
-    // [calling]
-    let calling = {
-        let raw = r.calling.as_ref().map(|v| v.get_ref());
-        let field = |f: fn(&raw::Calling) -> &Option<S<f64>>| raw.and_then(|v| f(v).as_ref());
-        let absent_share = match field(|v| &v.absent_share) {
-            Some(v) => c.share_below_one(v, "calling.absent_share"),
-            None => Some(0.0),
-        };
-        let absent_call = match field(|v| &v.absent_call_minutes) {
-            Some(v) => c.non_negative(v, "calling.absent_call_minutes", "minutes"),
-            None => Some(1.0),
-        };
-        let balk_above = match field(|v| &v.balk_above_minutes) {
-            Some(v) => c.positive(v, "calling.balk_above_minutes", "minutes").map(Some),
-            None => Some(None),
-        };
-        let balk_share = match field(|v| &v.balk_share) {
-            Some(v) => c.share_closed(v, "calling.balk_share"),
-            None => Some(1.0),
-        };
-        match (absent_share, absent_call, balk_above, balk_share) {
-            (Some(absent_share), Some(absent_call), Some(balk_above), Some(balk_share)) => {
-                Some(Calling { absent_share, absent_call, balk_above, balk_share })
-            }
-            _ => None,
-        }
-    };
-
-    // [documents]: the model and the default problem share of every case type.
-    let documents = r.documents.as_ref().and_then(|d| {
-        let d = d.get_ref();
-        let problem_share = c.share_closed(&d.problem_share, "documents.problem_share");
-        let fixed_share = c.share_closed(&d.fixed_share, "documents.fixed_share");
-        let fix_time = c.dist(&d.fix_time, "documents.fix_time");
-        let accept_missing = d.accept_missing.as_ref().is_some_and(|v| *v.get_ref());
-        let accept_missing_share = match &d.accept_missing_share {
-            Some(v) => c.share_closed(v, "documents.accept_missing_share"),
-            None => Some(1.0),
-        };
-        let accept_missing_time = match &d.accept_missing_time {
-            Some(v) => c.dist(v, "documents.accept_missing_time"),
-            None => Some(Dist::Deterministic { value: 0.0 }),
-        };
-        let follow_up = match (&d.follow_up_stage, &d.follow_up_time) {
-            (Some(st), Some(time)) => {
-                let id = lookup_stage(&mut c, st, "documents.follow_up_stage".into());
-                let time = c.dist(time, "documents.follow_up_time");
-                if id.is_some_and(|id| stage_present.get(id).copied().unwrap_or(false)) {
-                    c.err::<()>(
-                        st.span(),
-                        "documents.follow_up_stage",
-                        "must be a back-office stage (`present = false`): the paper follows without the person",
-                    );
-                }
-                Some(id.zip(time))
-            }
-            (None, None) => Some(None),
-            (Some(st), None) => c.err(st.span(), "documents.follow_up_stage", "set `follow_up_time` too"),
-            (None, Some(t)) => c.err(t.span(), "documents.follow_up_time", "set `follow_up_stage` too"),
-        };
-        let docs = Documents {
-            fixed_share: fixed_share?,
-            fix_time: fix_time?,
-            accept_missing,
-            accept_missing_share: accept_missing_share?,
-            accept_missing_time: accept_missing_time?,
-            follow_up: follow_up?,
-        };
-        Some((docs, problem_share?))
-    });
-
-    // [pre_review]
-    let pre_review = r.pre_review.as_ref().map(|v| {
-        let v = v.get_ref();
-        let stage = lookup_stage(&mut c, &v.stage, "pre_review.stage".into());
-        if on_a_route(v.stage.get_ref()) {
-            c.err::<()>(
-                v.stage.span(),
-                "pre_review.stage",
-                "is on a case type's route; pre-review needs a stage of its own, served by the guides",
-            );
-        }
-        let share = c.share_closed(&v.share, "pre_review.share");
-        let service = c.dist(&v.service, "pre_review.service");
-        let catch_share = c.share_closed(&v.catch_share, "pre_review.catch_share");
-        let window_time_factor = match &v.window_time_factor {
-            Some(f) => c.share(f, "pre_review.window_time_factor"),
-            None => Some(1.0),
-        };
-        Some(PreReview {
-            stage: stage?,
-            share: share?,
-            service: service?,
-            catch_share: catch_share?,
-            window_time_factor: window_time_factor?,
-        })
-    });
-
-    // [appointments]
-    let appointments = r.appointments.as_ref().map(|v| {
-        let span = v.span();
-        let v = v.get_ref();
-        let Some(h) = hours else {
-            return c.err(span, "appointments", "apply only to operating days (`simulation.days`)");
-        };
-        let first = c.clock(&v.first_slot, "appointments.first_slot");
-        let last = c.clock(&v.last_slot, "appointments.last_slot");
-        let every = c.positive(&v.every_minutes, "appointments.every_minutes", "minutes");
-        let per_slot = c.int_in(&v.per_slot, "appointments.per_slot", 1, 10_000);
-        let no_show = match &v.no_show_share {
-            Some(x) => c.share_below_one(x, "appointments.no_show_share"),
-            None => Some(0.0),
-        };
-        let early = match &v.early_minutes {
-            Some(x) => c.non_negative(x, "appointments.early_minutes", "minutes"),
-            None => Some(0.0),
-        };
-        let lateness = match &v.lateness {
-            Some(x) => c.dist(x, "appointments.lateness"),
-            None => Some(Dist::Deterministic { value: 0.0 }),
-        };
-        let (first, last) = (first?, last?);
-        if first < h.opens || last > h.last_ticket || last < first {
-            return c.err(
-                v.first_slot.span(),
-                "appointments.first_slot",
-                format!(
-                    "slots {}-{} must lie in order inside the ticket hours {}-{}",
-                    clock(first),
-                    clock(last),
-                    clock(h.opens),
-                    clock(h.last_ticket)
-                ),
-            );
-        }
-        Some(Appointments {
-            first_slot: first,
-            last_slot: last,
-            every: every?,
-            per_slot: per_slot? as u32,
-            no_show_share: no_show?,
-            early: early?,
-            lateness: lateness?,
-        })
-    });
-
+    let Practices { returns, closing, calling, documents, pre_review, appointments } =
+        check_practices(&mut c, &r, hours, &stage_present, &lookup_stage);
     // [[site]] and [city]
     let site_ids = c.unique_names("site", r.sites.iter().enumerate().map(|(i, s)| (i, &s.get_ref().name)));
     let site_list: Vec<&str> = r.sites.iter().map(|s| s.get_ref().name.get_ref().as_str()).collect();
@@ -1005,6 +830,208 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             Err(c.diags)
         }
     }
+}
+
+/// Finds a stage by name, or reports the name (with the path) as unknown.
+type StageLookup<'a> = dyn Fn(&mut Checker, &S<String>, String) -> Option<StageId> + 'a;
+
+/// The practices' sections: what the engine may trust of them.
+struct Practices {
+    returns: Option<Returns>,
+    closing: Option<Closing>,
+    calling: Option<Calling>,
+    documents: Option<(Documents, f64)>,
+    pre_review: Option<Option<PreReview>>,
+    appointments: Option<Option<Appointments>>,
+}
+
+/// Checks `[returns]`, `hall.closing`, `[calling]`, `[documents]` (with the
+/// default problem share of every case type), `[pre_review]` and `[appointments]`.
+fn check_practices(
+    c: &mut Checker,
+    r: &RawScenario,
+    hours: Option<HallHours>,
+    stage_present: &[bool],
+    lookup_stage: &StageLookup,
+) -> Practices {
+    let on_a_route =
+        |name: &str| r.case_types.iter().any(|t| t.get_ref().route.get_ref().iter().any(|s| s.get_ref() == name));
+
+    // [returns]
+    let returns = {
+        let raw = r.returns.as_ref().map(|v| v.get_ref());
+        let share = match raw.and_then(|v| v.share.as_ref()) {
+            Some(v) => c.share_closed(v, "returns.share"),
+            None => Some(1.0),
+        };
+        let after_days = match raw.and_then(|v| v.after_days.as_ref()) {
+            Some(v) => c.int_in(v, "returns.after_days", 1, 365),
+            None => Some(1),
+        };
+        share.zip(after_days).map(|(share, d)| Returns { share, after_days: d as u32 })
+    };
+
+    // [hall].closing
+    let closing = match r.hall.as_ref().and_then(|h| h.get_ref().closing.as_ref()) {
+        None => Some(Closing::Extended),
+        Some(v) => match v.get_ref().as_str() {
+            "extended" => Some(Closing::Extended),
+            "hard" => Some(Closing::Hard),
+            other => c.err(
+                v.span(),
+                "hall.closing",
+                format!("must be \"extended\" (serve everyone holding a ticket) or \"hard\" (send the rest home), got {other:?}"),
+            ),
+        },
+    };
+
+    // [calling]
+    let calling = {
+        let raw = r.calling.as_ref().map(|v| v.get_ref());
+        let field = |f: fn(&raw::Calling) -> &Option<S<f64>>| raw.and_then(|v| f(v).as_ref());
+        let absent_share = match field(|v| &v.absent_share) {
+            Some(v) => c.share_below_one(v, "calling.absent_share"),
+            None => Some(0.0),
+        };
+        let absent_call = match field(|v| &v.absent_call_minutes) {
+            Some(v) => c.non_negative(v, "calling.absent_call_minutes", "minutes"),
+            None => Some(1.0),
+        };
+        let balk_above = match field(|v| &v.balk_above_minutes) {
+            Some(v) => c.positive(v, "calling.balk_above_minutes", "minutes").map(Some),
+            None => Some(None),
+        };
+        let balk_share = match field(|v| &v.balk_share) {
+            Some(v) => c.share_closed(v, "calling.balk_share"),
+            None => Some(1.0),
+        };
+        match (absent_share, absent_call, balk_above, balk_share) {
+            (Some(absent_share), Some(absent_call), Some(balk_above), Some(balk_share)) => {
+                Some(Calling { absent_share, absent_call, balk_above, balk_share })
+            }
+            _ => None,
+        }
+    };
+
+    // [documents]: the model and the default problem share of every case type.
+    let documents = r.documents.as_ref().and_then(|d| {
+        let d = d.get_ref();
+        let problem_share = c.share_closed(&d.problem_share, "documents.problem_share");
+        let fixed_share = c.share_closed(&d.fixed_share, "documents.fixed_share");
+        let fix_time = c.dist(&d.fix_time, "documents.fix_time");
+        let accept_missing = d.accept_missing.as_ref().is_some_and(|v| *v.get_ref());
+        let accept_missing_share = match &d.accept_missing_share {
+            Some(v) => c.share_closed(v, "documents.accept_missing_share"),
+            None => Some(1.0),
+        };
+        let accept_missing_time = match &d.accept_missing_time {
+            Some(v) => c.dist(v, "documents.accept_missing_time"),
+            None => Some(Dist::Deterministic { value: 0.0 }),
+        };
+        let follow_up = match (&d.follow_up_stage, &d.follow_up_time) {
+            (Some(st), Some(time)) => {
+                let id = lookup_stage(c, st, "documents.follow_up_stage".into());
+                let time = c.dist(time, "documents.follow_up_time");
+                if id.is_some_and(|id| stage_present.get(id).copied().unwrap_or(false)) {
+                    c.err::<()>(
+                        st.span(),
+                        "documents.follow_up_stage",
+                        "must be a back-office stage (`present = false`): the paper follows without the person",
+                    );
+                }
+                Some(id.zip(time))
+            }
+            (None, None) => Some(None),
+            (Some(st), None) => c.err(st.span(), "documents.follow_up_stage", "set `follow_up_time` too"),
+            (None, Some(t)) => c.err(t.span(), "documents.follow_up_time", "set `follow_up_stage` too"),
+        };
+        let docs = Documents {
+            fixed_share: fixed_share?,
+            fix_time: fix_time?,
+            accept_missing,
+            accept_missing_share: accept_missing_share?,
+            accept_missing_time: accept_missing_time?,
+            follow_up: follow_up?,
+        };
+        Some((docs, problem_share?))
+    });
+
+    // [pre_review]
+    let pre_review = r.pre_review.as_ref().map(|v| {
+        let v = v.get_ref();
+        let stage = lookup_stage(c, &v.stage, "pre_review.stage".into());
+        if on_a_route(v.stage.get_ref()) {
+            c.err::<()>(
+                v.stage.span(),
+                "pre_review.stage",
+                "is on a case type's route; pre-review needs a stage of its own, served by the guides",
+            );
+        }
+        let share = c.share_closed(&v.share, "pre_review.share");
+        let service = c.dist(&v.service, "pre_review.service");
+        let catch_share = c.share_closed(&v.catch_share, "pre_review.catch_share");
+        let window_time_factor = match &v.window_time_factor {
+            Some(f) => c.share(f, "pre_review.window_time_factor"),
+            None => Some(1.0),
+        };
+        Some(PreReview {
+            stage: stage?,
+            share: share?,
+            service: service?,
+            catch_share: catch_share?,
+            window_time_factor: window_time_factor?,
+        })
+    });
+
+    // [appointments]
+    let appointments = r.appointments.as_ref().map(|v| {
+        let span = v.span();
+        let v = v.get_ref();
+        let Some(h) = hours else {
+            return c.err(span, "appointments", "apply only to operating days (`simulation.days`)");
+        };
+        let first = c.clock(&v.first_slot, "appointments.first_slot");
+        let last = c.clock(&v.last_slot, "appointments.last_slot");
+        let every = c.positive(&v.every_minutes, "appointments.every_minutes", "minutes");
+        let per_slot = c.int_in(&v.per_slot, "appointments.per_slot", 1, 10_000);
+        let no_show = match &v.no_show_share {
+            Some(x) => c.share_below_one(x, "appointments.no_show_share"),
+            None => Some(0.0),
+        };
+        let early = match &v.early_minutes {
+            Some(x) => c.non_negative(x, "appointments.early_minutes", "minutes"),
+            None => Some(0.0),
+        };
+        let lateness = match &v.lateness {
+            Some(x) => c.dist(x, "appointments.lateness"),
+            None => Some(Dist::Deterministic { value: 0.0 }),
+        };
+        let (first, last) = (first?, last?);
+        if first < h.opens || last > h.last_ticket || last < first {
+            return c.err(
+                v.first_slot.span(),
+                "appointments.first_slot",
+                format!(
+                    "slots {}-{} must lie in order inside the ticket hours {}-{}",
+                    clock(first),
+                    clock(last),
+                    clock(h.opens),
+                    clock(h.last_ticket)
+                ),
+            );
+        }
+        Some(Appointments {
+            first_slot: first,
+            last_slot: last,
+            every: every?,
+            per_slot: per_slot? as u32,
+            no_show_share: no_show?,
+            early: early?,
+            lateness: lateness?,
+        })
+    });
+
+    Practices { returns, closing, calling, documents, pre_review, appointments }
 }
 
 fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Option<HallHours>) -> Option<Arrivals> {
