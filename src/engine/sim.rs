@@ -400,6 +400,73 @@ struct Sim<'m> {
     rec: Recorder,
 }
 
+/// Draws person `p`'s practices (type `ctype`) from their second stream: each
+/// value always drawn, so switching one practice changes nobody else's draws.
+/// Returns the hall chosen and whether the person balks at its displayed wait.
+fn draw_practices(
+    m: &Model,
+    p: &mut Person,
+    ctype: usize,
+    rng: &mut PersonStream,
+    waiting: &[u32],
+    on_duty: &[u32],
+) -> (usize, bool) {
+    let s = &m.scenario;
+    let ct = &s.case_types[ctype];
+    let mut u = [0.0; 10];
+    for x in &mut u {
+        *x = uniform(rng);
+    }
+    let [problem_u, fixed_u, accept_u, pre_u, catch_u, absent_u, balk_u, return_u, site_u, choose_u] = u;
+    p.absent = absent_u < s.calling.absent_share;
+    p.returns = return_u < s.returns.share;
+    let mut site = 0;
+    if m.n_sites > 1 {
+        let home = m.cumulative_site_share.iter().position(|&c| site_u < c).unwrap_or(0);
+        site = home;
+        if choose_u < s.shortest_queue_share {
+            let mut best = shown_wait(m, waiting, on_duty, home, ctype);
+            for other in 0..m.n_sites {
+                let w = shown_wait(m, waiting, on_duty, other, ctype);
+                if w < best {
+                    (site, best) = (other, w);
+                }
+            }
+        }
+    }
+    let balks = s
+        .calling
+        .balk_above
+        .is_some_and(|limit| shown_wait(m, waiting, on_duty, site, ctype) > limit && balk_u < s.calling.balk_share);
+    let pre = s.pre_review.as_ref().filter(|pr| pre_u < pr.share);
+    if let Some(pr) = pre {
+        p.phase = Phase::PreReview;
+        p.service[0] *= pr.window_time_factor;
+    }
+    if let Some(d) = &s.documents {
+        let fix = d.fix_time.sample(rng);
+        let accept_extra = d.accept_missing_time.sample(rng);
+        p.follow_up = d.follow_up.as_ref().map_or(0.0, |f| f.1.sample(rng));
+        let caught = pre.is_some_and(|pr| catch_u < pr.catch_share);
+        if problem_u < ct.problem_share {
+            if fixed_u < d.fixed_share {
+                if !caught {
+                    p.service[0] += fix;
+                }
+            } else if d.accept_missing && accept_u < d.accept_missing_share {
+                p.service[0] += accept_extra;
+                p.papers = Papers::AcceptedMissing;
+            } else {
+                p.papers = if caught { Papers::RejectedByGuide } else { Papers::Rejected };
+            }
+        }
+    }
+    if let Some(pr) = pre {
+        p.extra = pr.service.sample(rng);
+    }
+    (site, balks)
+}
+
 /// The wait the ticket machine of `site` shows to a person of type `ctype`,
 /// minutes: people waiting for the type's first stage times its mean service
 /// time, over the staff on duty who serve it there.
@@ -641,63 +708,12 @@ impl Sim<'_> {
         p.phase = Phase::Route;
         p.absent = false;
         p.returns = false;
-        let mut balks = false;
-        let mut site = 0;
-        if m.practices {
-            // The practices draw from a second stream, each value always drawn.
+        let (site, balks) = if m.practices {
             let mut rng = PersonStream::new(self.practice_key, number);
-            let mut u = [0.0; 10];
-            for x in &mut u {
-                *x = uniform(&mut rng);
-            }
-            let [problem_u, fixed_u, accept_u, pre_u, catch_u, absent_u, balk_u, return_u, site_u, choose_u] = u;
-            p.absent = absent_u < s.calling.absent_share;
-            p.returns = return_u < s.returns.share;
-            if m.n_sites > 1 {
-                let home = m.cumulative_site_share.iter().position(|&c| site_u < c).unwrap_or(0);
-                site = home;
-                if choose_u < s.shortest_queue_share {
-                    let shown = |x| shown_wait(m, &self.waiting, &self.on_duty, x, ctype);
-                    let mut best = shown(home);
-                    for other in 0..m.n_sites {
-                        let w = shown(other);
-                        if w < best {
-                            (site, best) = (other, w);
-                        }
-                    }
-                }
-            }
-            if let Some(limit) = s.calling.balk_above {
-                let shown = shown_wait(m, &self.waiting, &self.on_duty, site, ctype);
-                balks = shown > limit && balk_u < s.calling.balk_share;
-            }
-            let pre = s.pre_review.as_ref().filter(|pr| pre_u < pr.share);
-            if let Some(pr) = pre {
-                p.phase = Phase::PreReview;
-                p.service[0] *= pr.window_time_factor;
-            }
-            if let Some(d) = &s.documents {
-                let fix = d.fix_time.sample(&mut rng);
-                let accept_extra = d.accept_missing_time.sample(&mut rng);
-                p.follow_up = d.follow_up.as_ref().map_or(0.0, |f| f.1.sample(&mut rng));
-                let caught = pre.is_some_and(|pr| catch_u < pr.catch_share);
-                if problem_u < ct.problem_share {
-                    if fixed_u < d.fixed_share {
-                        if !caught {
-                            p.service[0] += fix;
-                        }
-                    } else if d.accept_missing && accept_u < d.accept_missing_share {
-                        p.service[0] += accept_extra;
-                        p.papers = Papers::AcceptedMissing;
-                    } else {
-                        p.papers = if caught { Papers::RejectedByGuide } else { Papers::Rejected };
-                    }
-                }
-            }
-            if let Some(pr) = pre {
-                p.extra = pr.service.sample(&mut rng);
-            }
-        }
+            draw_practices(m, p, ctype, &mut rng, &self.waiting, &self.on_duty)
+        } else {
+            (0, false)
+        };
         if outside_u < ct.outside_share {
             self.free_slots.push(id);
             self.rec.diversion(now);
