@@ -7,7 +7,7 @@ use super::labels::Labels;
 use crate::experiment::RunResult;
 use crate::experiment::compare::Comparison;
 use crate::scenario::LoadedScenario;
-use crate::scenario::model::{ArrivalProcess, Horizon, clock};
+use crate::scenario::model::{ArrivalProcess, Closing, Horizon, Scenario, clock};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::within_target_key;
 
@@ -166,6 +166,10 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
         let per_day: f64 = segments.iter().map(|g| g.rate * (g.end - g.start)).sum();
         params += &format!("<p>{}: {:.0}</p>", l.arrivals_per_day, per_day);
     }
+    let practices = practices(sc, l);
+    if !practices.is_empty() {
+        params += &format!("<p>{}: {}</p>", l.practices, esc(&practices.join(" · ")));
+    }
     params += &format!("<table><tr><th>{}</th><th>{}</th></tr>", l.stage, l.budget);
     for st in &sc.stages {
         params += &format!("<tr><td>{}</td><td>{:.0} {}</td></tr>", esc(&st.name), st.budget, l.minutes);
@@ -219,4 +223,42 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
         parameters = l.parameters,
     );
     page(l, &format!("{} · {}", l.report_title, sc.name), &body)
+}
+
+/// The practices the scenario switches on, each with its main figure.
+fn practices(sc: &Scenario, l: &Labels) -> Vec<String> {
+    let pct = |x: f64| format!("{:.0}%", x * 100.0);
+    let mut out = Vec::new();
+    if sc.hours().is_some() {
+        out.push(if sc.closing == Closing::Hard { l.hard_close } else { l.extended_hours }.to_string());
+    }
+    if let Some(pr) = &sc.pre_review {
+        out.push(format!("{} {}", l.pre_review, pct(pr.share)));
+    }
+    if let Some(d) = &sc.documents {
+        let most = sc.case_types.iter().map(|t| t.problem_share).fold(0.0, f64::max);
+        out.push(format!("{} {}", l.document_problems, pct(most)));
+        if d.accept_missing {
+            out.push(format!("{} {}", l.accept_missing, pct(d.accept_missing_share)));
+        }
+    }
+    if sc.arrivals.green_channel_share > 0.0 {
+        out.push(format!("{} {}", l.green_channel, pct(sc.arrivals.green_channel_share)));
+    }
+    if sc.appointments.is_some() {
+        out.push(l.appointments.to_string());
+    }
+    if sc.case_types.iter().any(|t| t.outside_share > 0.0) {
+        out.push(l.outside_hall.to_string());
+    }
+    if sc.case_types.iter().any(|t| t.route.iter().any(|s| s.parallel)) {
+        out.push(l.parallel_steps.to_string());
+    }
+    if sc.case_types.iter().any(|t| t.route.iter().any(|s| s.later)) {
+        out.push(l.later_day.to_string());
+    }
+    if !sc.sites.is_empty() {
+        out.push(format!("{} {}", l.city_halls, sc.sites.len()));
+    }
+    out
 }

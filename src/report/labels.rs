@@ -72,6 +72,18 @@ pub struct Labels {
     pub target: &'static str,
     pub comparison_title: &'static str,
     pub plan: &'static str,
+    pub practices: &'static str,
+    pub extended_hours: &'static str,
+    pub hard_close: &'static str,
+    pub pre_review: &'static str,
+    pub document_problems: &'static str,
+    pub accept_missing: &'static str,
+    pub green_channel: &'static str,
+    pub appointments: &'static str,
+    pub outside_hall: &'static str,
+    pub parallel_steps: &'static str,
+    pub later_day: &'static str,
+    pub city_halls: &'static str,
 }
 
 pub const EN: Labels = Labels {
@@ -134,6 +146,18 @@ pub const EN: Labels = Labels {
     target: "target",
     comparison_title: "Comparison",
     plan: "plan",
+    practices: "Practices",
+    extended_hours: "extended hours",
+    hard_close: "hard close at staff's end",
+    pre_review: "pre-review guides",
+    document_problems: "document problems",
+    accept_missing: "accept with missing documents",
+    green_channel: "green channel",
+    appointments: "booked slots",
+    outside_hall: "cases handled outside the hall",
+    parallel_steps: "parallel steps",
+    later_day: "next-day approval",
+    city_halls: "halls of the city",
 };
 
 pub const ZH: Labels = Labels {
@@ -196,6 +220,18 @@ pub const ZH: Labels = Labels {
     target: "目标",
     comparison_title: "方案比较",
     plan: "方案",
+    practices: "做法",
+    extended_hours: "延时服务",
+    hard_close: "到点关门",
+    pre_review: "蓝马甲预审",
+    document_problems: "材料问题",
+    accept_missing: "容缺受理",
+    green_channel: "绿色通道",
+    appointments: "预约取号",
+    outside_hall: "厅外办理",
+    parallel_steps: "并联办理",
+    later_day: "次日审批",
+    city_halls: "同城通办大厅",
 };
 
 impl Lang {
