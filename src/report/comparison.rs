@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::table::headline;
 use crate::experiment::compare::Comparison;
 
 /// Identifies one compared scenario in the outputs.
@@ -116,24 +117,6 @@ pub fn json(c: &Comparison, members: &[Member], seed: u64, replications: u32) ->
     let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     out.push(b'\n');
     out
-}
-
-/// The KPIs the terminal table shows.
-pub fn headline(key: &str) -> bool {
-    matches!(
-        key,
-        "one_trip"
-            | "trips_per_case"
-            | "wait_mean"
-            | "wait_p90"
-            | "time_in_system_mean"
-            | "time_in_system_p90"
-            | "queue_mean"
-            | "overrun"
-    ) || (key.starts_with("within_") && key.ends_with("_min"))
-        || key.ends_with(".within_budget")
-        || key.ends_with(".utilization")
-        || key.ends_with(".overtime")
 }
 
 /// The terminal table: baseline value, then each scenario's difference.

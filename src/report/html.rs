@@ -61,7 +61,7 @@ pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> Str
         };
     }
     rows += "</tr>";
-    for row in c.rows.iter().filter(|r| super::comparison::headline(&r.key)) {
+    for row in c.rows.iter().filter(|r| super::table::headline(&r.key)) {
         let f = |x: f64| if row.unit == "share" { format!("{:.1}%", x * 100.0) } else { format!("{x:.1}") };
         rows += &format!("<tr><td>{}</td>", esc(&row.key));
         for i in 0..c.names.len() {

@@ -5,31 +5,41 @@ use crate::experiment::RunResult;
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::KpiDef;
 
-fn wanted(d: &KpiDef) -> bool {
-    let k = d.key.as_str();
+/// The KPIs every table shows (a run's, a comparison's): the one-trip rate,
+/// waits, the target rate, stage budgets, utilization and overtime.
+pub fn headline(key: &str) -> bool {
     matches!(
-        k,
-        "arrived"
-            | "completed"
-            | "completed_later"
-            | "one_trip"
+        key,
+        "one_trip"
             | "trips_per_case"
-            | "sent_home"
-            | "abandoned"
-            | "absent"
-            | "balked"
-            | "turned_away"
-            | "diverted"
             | "wait_mean"
             | "wait_p90"
             | "time_in_system_mean"
             | "time_in_system_p90"
             | "queue_mean"
             | "overrun"
-    ) || (k.starts_with("within_") && k.ends_with("_min"))
-        || k.ends_with(".within_budget")
-        || k.ends_with(".utilization")
-        || k.ends_with(".overtime")
+    ) || (key.starts_with("within_") && key.ends_with("_min"))
+        || key.ends_with(".within_budget")
+        || key.ends_with(".utilization")
+        || key.ends_with(".overtime")
+}
+
+/// A run's table adds the counts of people.
+fn wanted(d: &KpiDef) -> bool {
+    let k = d.key.as_str();
+    headline(k)
+        || matches!(
+            k,
+            "arrived"
+                | "completed"
+                | "completed_later"
+                | "sent_home"
+                | "abandoned"
+                | "absent"
+                | "balked"
+                | "turned_away"
+                | "diverted"
+        )
 }
 
 fn value(unit: &str, e: &Estimate) -> (String, String) {
