@@ -300,8 +300,6 @@ struct Person {
     generation: u32,
     /// The hall (site) of the current visit.
     site: u8,
-    /// The day of the current visit.
-    day: u32,
     ctype: u16,
     /// A task's stage.
     task_stage: u16,
@@ -341,7 +339,6 @@ impl Person {
         parent: NONE,
         generation: 0,
         site: 0,
-        day: 0,
         ctype: 0,
         task_stage: 0,
         step: 0,
@@ -477,6 +474,11 @@ fn shown_wait(m: &Model, waiting: &[u32], on_duty: &[u32], site: usize, ctype: u
         return f64::INFINITY;
     }
     f64::from(waiting[site * m.n_stages + stage]) * m.first_service_mean[ctype] / f64::from(staff)
+}
+
+/// The day of a visit whose ticket was taken at `ticket` minutes.
+fn visit_day(ticket: f64) -> u32 {
+    (ticket / DAY) as u32
 }
 
 /// Person-stream numbers of booked tickets start here, apart from walk-ins'.
@@ -742,7 +744,6 @@ impl Sim<'_> {
         p.ctype = ctype as u16;
         p.step = 0;
         p.called = false;
-        p.day = (now / DAY) as u32;
         p.trips = 1;
         p.pending = 0;
         p.at_join = false;
@@ -1059,12 +1060,11 @@ impl Sim<'_> {
             }
             return;
         }
-        let (arrival, ticket, ctype, day, away, site) =
-            (p.arrival, p.ticket, p.ctype as usize, p.day, p.away, p.site as usize);
+        let (arrival, ticket, ctype, away, site) = (p.arrival, p.ticket, p.ctype as usize, p.away, p.site as usize);
         if away {
             self.rec.completion_later(arrival, ct.counts_toward_target);
         } else {
-            self.rec.completion(self.now, arrival, ticket, ctype, ct.counts_toward_target, day as usize);
+            self.rec.completion(self.now, arrival, ticket, ctype, ct.counts_toward_target);
             self.in_hall[site] -= 1;
         }
         self.close_case(id, true);
@@ -1106,7 +1106,7 @@ impl Sim<'_> {
         let p = &self.people[id as usize];
         let later = f64::from(s.returns.after_days) * DAY;
         let t = match s.hours() {
-            Some(_) => (f64::from(p.day) * DAY + later + p.arrival % DAY).max(self.now),
+            Some(_) => (f64::from(visit_day(p.ticket)) * DAY + later + p.arrival % DAY).max(self.now),
             None => self.now + later,
         };
         let last_day = s.days();
@@ -1127,7 +1127,6 @@ impl Sim<'_> {
         p.ticket = now;
         p.called = false;
         p.absent = false;
-        p.day = (now / DAY) as u32;
         if matches!(p.papers, Papers::Rejected | Papers::RejectedByGuide) {
             p.papers = Papers::Complete;
             p.phase = Phase::Route;

@@ -255,7 +255,7 @@ pub struct Recorder {
     /// Per hour of arrival (operating days only).
     pub hourly: Box<HourlyCases>,
     by_hour: bool,
-    /// Per operating day: when its last person left, minutes (NaN if nobody came).
+    /// Per operating day (of the ticket): when its last person left, minutes (NaN if nobody came).
     pub day_last_departure: Vec<f64>,
     /// Events the engine handled.
     pub events: u64,
@@ -516,8 +516,8 @@ impl Recorder {
     /// A person completes the last stage at `t`, in the hall; times run from
     /// this visit's `ticket`.
     #[inline]
-    pub fn completion(&mut self, t: f64, arrival: f64, ticket: f64, ctype: usize, eligible: bool, day: usize) {
-        if let Some(d) = self.day_last_departure.get_mut(day) {
+    pub fn completion(&mut self, t: f64, arrival: f64, ticket: f64, ctype: usize, eligible: bool) {
+        if let Some(d) = self.day_last_departure.get_mut((ticket / 1440.0) as usize) {
             *d = if d.is_nan() { t } else { d.max(t) };
         }
         if !self.counts(arrival) {
