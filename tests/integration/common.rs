@@ -23,6 +23,17 @@ pub fn column(r: &RunResult, key: &str) -> Vec<f64> {
     r.values.iter().map(|v| v[i]).collect()
 }
 
+/// The mean of one KPI over a run's replications.
+pub fn value(r: &RunResult, key: &str) -> f64 {
+    r.estimate(key).unwrap_or_else(|| panic!("no KPI {key}")).mean
+}
+
+/// Asserts a hand-computed value, to rounding.
+pub fn assert_exact(r: &RunResult, key: &str, exact: f64) {
+    let got = value(r, key);
+    assert!((got - exact).abs() < 1e-9, "{key}: got {got}, expected {exact}");
+}
+
 /// Confidence level of the theory checks: 99%, so that the dozen checks of
 /// this suite together have a small chance of a false alarm.
 pub const LEVEL: f64 = 0.99;

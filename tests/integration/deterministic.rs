@@ -2,16 +2,6 @@
 //! known exactly.
 
 use crate::common::*;
-use hallsim::experiment::RunResult;
-
-fn value(r: &RunResult, key: &str) -> f64 {
-    r.estimate(key).unwrap_or_else(|| panic!("no KPI {key}")).mean
-}
-
-fn assert_exact(r: &RunResult, key: &str, exact: f64) {
-    let got = value(r, key);
-    assert!((got - exact).abs() < 1e-9, "{key}: got {got}, expected {exact}");
-}
 
 #[test]
 fn one_window_with_fixed_gaps_and_services() {

@@ -4,12 +4,6 @@
 //! gaps and fixed service times, so every figure is known exactly.
 
 use crate::common::*;
-use hallsim::experiment::RunResult;
-
-fn assert_exact(r: &RunResult, key: &str, exact: f64) {
-    let got = r.estimate(key).unwrap_or_else(|| panic!("no KPI {key}")).mean;
-    assert!((got - exact).abs() < 1e-9, "{key}: got {got}, expected {exact}");
-}
 
 /// One window from 09:00; tickets every 2 minutes until `last`; `extra` adds
 /// sections and keys (TOML) after the accept stage.
