@@ -239,6 +239,8 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         None
     } else {
         match &r.hall {
+            // Already reported: the section could not be read.
+            None if r.unreadable.contains("hall") => None,
             None => c.err(
                 r.file_span.start..r.file_span.start,
                 "hall",
@@ -642,6 +644,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         };
         let problem_share = match (&t.problem_share, &documents) {
             (Some(v), Some(_)) => c.share_closed(v, &format!("{p}.problem_share")),
+            (Some(_), None) if r.unreadable.contains("documents") => None,
             (Some(v), None) => c.err(
                 v.span(),
                 format!("{p}.problem_share"),

@@ -465,3 +465,19 @@ fn practice_mistakes_are_reported_at_once() {
 fn pairs_booked_slots_smooth_the_day() {
     assert_pair_moves("pairs/district_booked.toml", 100, &[("wait_mean", -1.0), ("wait_p90", -1.0)]);
 }
+
+#[test]
+fn an_unreadable_section_is_reported_once_without_follow_on_errors() {
+    let text = read_scenario("district.toml")
+        .replace("closing = \"extended\"", "clossing = \"extended\"")
+        .replace("accept_missing = true ", "accept_missing = \"yes\" ");
+    let dir = temp_dir("unreadable");
+    let f = dir.join("d.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = hallsim(&["check", f.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("hall: unknown field `clossing`"), "{err}");
+    assert!(err.contains("documents: invalid type: string \"yes\", expected a boolean"), "{err}");
+    assert!(err.contains("2 problems"), "no follow-on errors expected:\n{err}");
+}
