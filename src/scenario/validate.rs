@@ -520,6 +520,8 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             }
         }
         let site = match (&p.site, r.sites.is_empty()) {
+            // A [[site]] entry could not be read: already reported.
+            _ if r.unreadable.contains("site") => None,
             (None, true) => Some(0),
             (Some(v), true) => {
                 c.err(v.span(), format!("pool[{i}].site"), "there are no [[site]] entries; remove `site`")
