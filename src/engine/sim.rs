@@ -56,7 +56,9 @@ pub struct Model {
     present: Vec<bool>,
     /// Mean service time of each type's first step, minutes (the displayed wait).
     first_service_mean: Vec<f64>,
-    /// Per pool: its day's duty changes (minutes after midnight, count).
+    /// Per pool: staff on duty at the first midnight, and its day's duty
+    /// changes (minutes after midnight, count), each a real change.
+    initial_duty: Vec<u32>,
     duty_changes: Vec<Vec<(f64, u32)>>,
     /// Whether any practice draws from a person's second stream.
     practices: bool,
@@ -87,6 +89,24 @@ fn cumulative(shares: impl Iterator<Item = f64>) -> Vec<f64> {
         *last = f64::INFINITY;
     }
     out
+}
+
+/// A day's duty changes as one list of real changes, whatever way the file
+/// wrote them: changes at one instant apply as one (the last wins), and a
+/// change to the number already on duty is dropped. The day repeats, so the
+/// number on duty at midnight is the one the day ends with; returns it too.
+fn canonical_duty(count: u32, changes: Vec<(f64, u32)>) -> (u32, Vec<(f64, u32)>) {
+    let mut merged: Vec<(f64, u32)> = Vec::with_capacity(changes.len());
+    for (t, n) in changes {
+        match merged.last_mut() {
+            Some(last) if last.0 == t => last.1 = n,
+            _ => merged.push((t, n)),
+        }
+    }
+    let midnight = merged.last().map_or(count, |c| c.1);
+    let mut level = midnight;
+    merged.retain(|&(_, n)| std::mem::replace(&mut level, n) != n);
+    (midnight, merged)
 }
 
 impl Model {
@@ -127,7 +147,7 @@ impl Model {
         }
         let present = scenario.stages.iter().map(|s| s.present).collect();
         let first_service_mean = scenario.case_types.iter().map(|t| t.route[0].service.mean()).collect();
-        let duty_changes = scenario
+        let (initial_duty, duty_changes) = scenario
             .pools
             .iter()
             .map(|p| {
@@ -137,9 +157,9 @@ impl Model {
                     changes.insert(0, (h.opens, p.count));
                     changes.push((h.staff_until, 0));
                 }
-                changes
+                canonical_duty(p.count, changes)
             })
-            .collect();
+            .unzip();
         let c = &scenario.calling;
         let practices = scenario.documents.is_some()
             || scenario.pre_review.is_some()
@@ -168,6 +188,7 @@ impl Model {
             stage_type_pools,
             present,
             first_service_mean,
+            initial_duty,
             duty_changes,
             practices,
             queue_places: (0..n_sites * n_stages * n_types * n_classes)
@@ -506,8 +527,8 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         in_hall: vec![0; model.n_sites],
         queues: vec![VecDeque::new(); n_queues],
         waiting: vec![0; model.n_sites * s.stages.len()],
-        free: s.pools.iter().map(|p| i64::from(p.count)).collect(),
-        on_duty: s.pools.iter().map(|p| p.count).collect(),
+        free: model.initial_duty.iter().map(|&n| i64::from(n)).collect(),
+        on_duty: model.initial_duty.clone(),
         next_duty: vec![(0, 0); s.pools.len()],
         queued_seq: 0,
         arrivals: ArrivalClock {
@@ -534,8 +555,8 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
 impl Sim<'_> {
     fn run(&mut self) {
         let s = &self.m.scenario;
-        for (p, pool) in s.pools.iter().enumerate() {
-            self.rec.duty_change(0.0, p, i64::from(pool.count));
+        for p in 0..s.pools.len() {
+            self.rec.duty_change(0.0, p, i64::from(self.m.initial_duty[p]));
             if let Some(&(t, _)) = self.m.duty_changes[p].first() {
                 self.calendar.schedule(t, Event::Duty { pool: p as u16 });
             }

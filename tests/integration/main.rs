@@ -5,6 +5,7 @@ mod common;
 mod compare;
 mod determinism;
 mod deterministic;
+mod invariance;
 mod plan;
 mod practices;
 mod report;
