@@ -49,11 +49,77 @@ pub fn person_key(seed: u64, replication: u64) -> u64 {
     k.next()
 }
 
+/// A random attribute of a person. Each has a sub-stream of its own, so a
+/// change to how one is drawn (a distribution family that takes more or fewer
+/// draws) leaves every other attribute of every person as it was. Service and
+/// hand-off times have one sub-stream per route step:
+/// [`PersonStream::service`], [`PersonStream::handoff`].
+#[derive(Clone, Copy, Debug)]
+#[repr(u64)]
+pub enum Attr {
+    CaseType = 1,
+    Green,
+    Outside,
+    Patience,
+    NeverLeave,
+    Problem,
+    Fixed,
+    AcceptMissing,
+    PreReview,
+    Catch,
+    Absent,
+    Balk,
+    Return,
+    Site,
+    ChooseShortest,
+    FixTime,
+    AcceptMissingTime,
+    FollowUpTime,
+    GuideTime,
+    NoShow,
+    Lateness,
+}
+
+/// Sub-stream numbers of the route steps' service and hand-off times.
+const SERVICE_BASE: u64 = 64;
+const HANDOFF_BASE: u64 = 128;
+
+/// Distance between the starts of two attributes' sub-streams, in SplitMix64
+/// steps: an attribute may take up to 2^32 draws before reaching the next.
+const SUB_STREAM_STEPS: u64 = 1 << 32;
+
 impl PersonStream {
+    /// The stream of person number `person` under a replication's `key`.
     #[inline]
     pub fn new(key: u64, person: u64) -> Self {
         let mut st = key ^ person.wrapping_mul(0x9E37_79B9_7F4A_7C15);
         PersonStream { state: splitmix64(&mut st) }
+    }
+
+    /// The sub-stream of one attribute: SplitMix64 is a counter, so starting
+    /// `SUB_STREAM_STEPS` steps apart per attribute gives disjoint sequences
+    /// at the cost of one multiplication.
+    #[inline]
+    pub fn attribute(&self, attr: Attr) -> Self {
+        self.sub(attr as u64)
+    }
+
+    /// The sub-stream of route step `step`'s service time.
+    #[inline]
+    pub fn service(&self, step: usize) -> Self {
+        self.sub(SERVICE_BASE + step as u64)
+    }
+
+    /// The sub-stream of the hand-off before route step `step`.
+    #[inline]
+    pub fn handoff(&self, step: usize) -> Self {
+        self.sub(HANDOFF_BASE + step as u64)
+    }
+
+    #[inline]
+    fn sub(&self, index: u64) -> Self {
+        let steps = index.wrapping_mul(SUB_STREAM_STEPS);
+        PersonStream { state: self.state.wrapping_add(steps.wrapping_mul(0x9E37_79B9_7F4A_7C15)) }
     }
 }
 
@@ -173,6 +239,25 @@ mod tests {
         assert!(a[0] != a[1] && a[1] != a[2]);
         assert_eq!(PersonStream::new(key, 1).next_u64(), a[1]);
         assert_ne!(person_key(5, 1), key);
+    }
+
+    #[test]
+    fn attribute_streams_are_disjoint_and_independent_of_order() {
+        let base = PersonStream::new(person_key(5, 0), 7);
+        let first: Vec<u64> = (0..32).map(|i| base.service(i).next_u64()).collect();
+        let mut seen = first.clone();
+        seen.extend([Attr::CaseType, Attr::Patience, Attr::Lateness].map(|a| base.attribute(a).next_u64()));
+        seen.extend((0..8).map(|i| base.handoff(i).next_u64()));
+        let n = seen.len();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), n, "two sub-streams start alike");
+        // Drawing more from one sub-stream does not move another.
+        let mut s0 = base.service(0);
+        for _ in 0..1000 {
+            s0.next_u64();
+        }
+        assert_eq!(base.service(1).next_u64(), first[1]);
     }
 
     #[test]

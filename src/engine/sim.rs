@@ -2,10 +2,12 @@
 //! staff, and leave when their route is done.
 //!
 //! Rules, all deterministic:
-//! - Each person's attributes (case type, a service time for every step) are
-//!   drawn at arrival from the person's own stream, indexed by arrival number,
-//!   so two scenarios run with one seed see the same people (common random
-//!   numbers), whatever their staffing.
+//! - Each person's attributes (case type, a service time for every step,
+//!   patience, each practice's draw) are drawn at arrival, each from its own
+//!   sub-stream of the person's stream, indexed by arrival number: two
+//!   scenarios run with one seed see the same people (common random numbers),
+//!   whatever their staffing, and changing how one attribute is drawn leaves
+//!   every other as it was.
 //! - A person entering a stage takes a free server of the first pool, in file
 //!   order, that serves the stage; otherwise joins the stage's queue.
 //! - A server that finishes calls the waiting ticket with the highest priority
@@ -20,8 +22,6 @@
 //!   parallel branch, a follow-up for a missing paper). A person sent home
 //!   keeps the slot until they come back on a later day or give up; later-day
 //!   work keeps it until done.
-//! - Practices draw from a second stream of each person, every value always
-//!   drawn, so switching one changes nobody else's draws.
 //!
 //! The loop allocates nothing per event once its stores have grown to the
 //! largest number of people (and tasks) present at once.
@@ -31,7 +31,7 @@ use std::collections::VecDeque;
 use rand_distr::{Distribution, Exp1};
 
 use super::calendar::Calendar;
-use super::rng::{PersonStream, Purpose, Stream, person_key, uniform};
+use super::rng::{Attr, PersonStream, Purpose, Stream, person_key, uniform};
 use crate::scenario::model::{ArrivalProcess, Closing, DAY, Horizon, MAX_ROUTE, Scenario};
 use crate::stats::recorder::Recorder;
 
@@ -395,7 +395,6 @@ pub struct Replication {
 struct Sim<'m> {
     m: &'m Model,
     person_key: u64,
-    practice_key: u64,
     now: f64,
     calendar: Calendar<Event>,
     people: Vec<Person>,
@@ -418,24 +417,24 @@ struct Sim<'m> {
     rec: Recorder,
 }
 
-/// Draws person `p`'s practices (type `ctype`) from their second stream: each
-/// value always drawn, so switching one practice changes nobody else's draws.
-/// Returns the hall chosen and whether the person balks at its displayed wait.
+/// Draws person `p`'s practices (type `ctype`), each from its own sub-stream
+/// of `rng`. Returns the hall chosen and whether the person balks at its
+/// displayed wait.
 fn draw_practices(
     m: &Model,
     p: &mut Person,
     ctype: usize,
-    rng: &mut PersonStream,
+    rng: &PersonStream,
     waiting: &[u32],
     on_duty: &[u32],
 ) -> (usize, bool) {
     let s = &m.scenario;
     let ct = &s.case_types[ctype];
-    let mut u = [0.0; 10];
-    for x in &mut u {
-        *x = uniform(rng);
-    }
-    let [problem_u, fixed_u, accept_u, pre_u, catch_u, absent_u, balk_u, return_u, site_u, choose_u] = u;
+    let u = |attr| uniform(&mut rng.attribute(attr));
+    let (problem_u, fixed_u, accept_u, pre_u, catch_u) =
+        (u(Attr::Problem), u(Attr::Fixed), u(Attr::AcceptMissing), u(Attr::PreReview), u(Attr::Catch));
+    let (absent_u, balk_u, return_u, site_u, choose_u) =
+        (u(Attr::Absent), u(Attr::Balk), u(Attr::Return), u(Attr::Site), u(Attr::ChooseShortest));
     p.absent = absent_u < s.calling.absent_share;
     p.returns = return_u < s.returns.share;
     let mut site = 0;
@@ -462,9 +461,9 @@ fn draw_practices(
         p.service[0] *= pr.window_time_factor;
     }
     if let Some(d) = &s.documents {
-        let fix = d.fix_time.sample(rng);
-        let accept_extra = d.accept_missing_time.sample(rng);
-        p.follow_up = d.follow_up.as_ref().map_or(0.0, |f| f.1.sample(rng));
+        let fix = d.fix_time.sample(&mut rng.attribute(Attr::FixTime));
+        let accept_extra = d.accept_missing_time.sample(&mut rng.attribute(Attr::AcceptMissingTime));
+        p.follow_up = d.follow_up.as_ref().map_or(0.0, |f| f.1.sample(&mut rng.attribute(Attr::FollowUpTime)));
         let caught = pre.is_some_and(|pr| catch_u < pr.catch_share);
         if problem_u < ct.problem_share {
             if fixed_u < d.fixed_share {
@@ -480,7 +479,7 @@ fn draw_practices(
         }
     }
     if let Some(pr) = pre {
-        p.extra = pr.service.sample(rng);
+        p.extra = pr.service.sample(&mut rng.attribute(Attr::GuideTime));
     }
     (site, balks)
 }
@@ -519,7 +518,6 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
     let mut sim = Sim {
         m: model,
         person_key: key,
-        practice_key: key ^ 0x5851_F42D_4C95_7F2D,
         now: 0.0,
         calendar: Calendar::with_capacity(64),
         people: Vec::new(),
@@ -672,12 +670,13 @@ impl Sim<'_> {
         let per_day = slots * a.per_slot;
         for k in 0..per_day {
             let number = day * per_day + k;
-            let mut rng = PersonStream::new(self.practice_key ^ BOOKED_BASE, u64::from(number));
-            if uniform(&mut rng) < a.no_show_share {
+            let person = PersonStream::new(self.person_key, BOOKED_BASE + u64::from(number));
+            if uniform(&mut person.attribute(Attr::NoShow)) < a.no_show_share {
                 continue;
             }
             let slot = a.first_slot + f64::from(k / a.per_slot) * a.every;
-            let t = f64::from(day) * DAY + (slot - a.early + a.lateness.sample(&mut rng)).max(0.0);
+            let late = a.lateness.sample(&mut person.attribute(Attr::Lateness));
+            let t = f64::from(day) * DAY + (slot - a.early + late).max(0.0);
             self.calendar.schedule(t.max(self.now), Event::Booked { number });
         }
         if day + 1 < self.m.scenario.days() {
@@ -700,43 +699,35 @@ impl Sim<'_> {
         let now = self.now;
         let m = self.m;
         let s = &m.scenario;
-        let mut rng = PersonStream::new(self.person_key, number);
+        let rng = PersonStream::new(self.person_key, number);
         let ctype = if m.n_types == 1 {
             0
         } else {
-            let u = uniform(&mut rng);
+            let u = uniform(&mut rng.attribute(Attr::CaseType));
             m.cumulative_share.iter().position(|&c| u < c).unwrap_or(m.n_types - 1)
         };
         let ct = &s.case_types[ctype];
         // The person is drawn straight into a slot of the store.
         let id = self.new_slot();
         let p = &mut self.people[id as usize];
-        for (slot, step) in p.service.iter_mut().zip(&ct.route) {
-            *slot = step.service.sample(&mut rng);
+        for (i, (slot, step)) in p.service.iter_mut().zip(&ct.route).enumerate() {
+            *slot = step.service.sample(&mut rng.service(i));
         }
-        // Drawn after the service times, always, so that switching a practice
-        // on or off leaves every other draw of every person as it was.
-        let (green_u, outside_u) = (uniform(&mut rng), uniform(&mut rng));
-        for (slot, step) in p.handoff.iter_mut().zip(&ct.route) {
-            *slot = step.handoff.as_ref().map_or(0.0, |d| d.sample(&mut rng));
+        let (green_u, outside_u) =
+            (uniform(&mut rng.attribute(Attr::Green)), uniform(&mut rng.attribute(Attr::Outside)));
+        for (i, (slot, step)) in p.handoff.iter_mut().zip(&ct.route).enumerate() {
+            *slot = step.handoff.as_ref().map_or(0.0, |d| d.sample(&mut rng.handoff(i)));
         }
-        let patience = match &ct.patience {
-            Some(d) => {
-                let (wait, u) = (d.sample(&mut rng), uniform(&mut rng));
-                (u >= ct.never_leave_share).then_some(wait)
-            }
-            None => None,
-        };
+        let patience = ct.patience.as_ref().and_then(|d| {
+            let never_leaves = uniform(&mut rng.attribute(Attr::NeverLeave)) < ct.never_leave_share;
+            (!never_leaves).then(|| d.sample(&mut rng.attribute(Attr::Patience)))
+        });
         p.papers = Papers::Complete;
         p.phase = Phase::Route;
         p.absent = false;
         p.returns = false;
-        let (site, balks) = if m.practices {
-            let mut rng = PersonStream::new(self.practice_key, number);
-            draw_practices(m, p, ctype, &mut rng, &self.waiting, &self.on_duty)
-        } else {
-            (0, false)
-        };
+        let (site, balks) =
+            if m.practices { draw_practices(m, p, ctype, &rng, &self.waiting, &self.on_duty) } else { (0, false) };
         if outside_u < ct.outside_share {
             self.free_slots.push(id);
             self.rec.diversion(now);

@@ -92,3 +92,36 @@ service.serve = {service}
 "#
     )
 }
+
+/// Checks files against their golden copies (path, content). With
+/// `UPDATE_GOLDEN=1` (and no other value) the copies that differ are rewritten
+/// and the test fails all the same, so a rewriting run can never pass.
+pub fn check_golden(files: &[(std::path::PathBuf, String)]) {
+    let update = match std::env::var("UPDATE_GOLDEN") {
+        Ok(v) if v == "1" => true,
+        Ok(v) => panic!("UPDATE_GOLDEN={v:?}: only UPDATE_GOLDEN=1 rewrites golden files"),
+        Err(_) => false,
+    };
+    let stale: Vec<&std::path::Path> = files
+        .iter()
+        .filter(|(path, got)| std::fs::read_to_string(path).ok().as_ref() != Some(got))
+        .map(|(path, _)| path.as_path())
+        .collect();
+    if update {
+        for (path, got) in files.iter().filter(|(p, _)| stale.contains(&p.as_path())) {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, got).unwrap();
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "{} golden file(s) {}: {stale:?}; {}",
+        stale.len(),
+        if update { "rewritten" } else { "differ" },
+        if update {
+            "review the diff and rerun without UPDATE_GOLDEN"
+        } else {
+            "diff them, and if the change is intended rerun with UPDATE_GOLDEN=1"
+        }
+    );
+}

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use crate::cli::{hallsim, temp_dir};
+use crate::common::check_golden;
 
 const FILES: [&str; 4] = ["summary.json", "summary.csv", "hourly.csv", "replications.csv"];
 
@@ -38,18 +39,10 @@ fn golden_outputs_of_a_tiny_scenario() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    for f in FILES.iter().chain(&["charts/within_target_by_hour.svg", "charts/stage_budgets.svg"]) {
-        let got = std::fs::read_to_string(dir.join("tiny").join(f)).unwrap();
-        let path = root.join("tiny").join(f);
-        if std::env::var_os("UPDATE_GOLDEN").is_some() {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &got).unwrap();
-        }
-        let want = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            got == want,
-            "{f} differs from {}; diff the two, and regenerate if the change is intended",
-            path.display()
-        );
-    }
+    let files: Vec<_> = FILES
+        .iter()
+        .chain(&["charts/within_target_by_hour.svg", "charts/stage_budgets.svg"])
+        .map(|f| (root.join("tiny").join(f), std::fs::read_to_string(dir.join("tiny").join(f)).unwrap()))
+        .collect();
+    check_golden(&files);
 }
