@@ -17,7 +17,7 @@ use crate::report::charts::{Chart, ChartData, ChartError, render_all, render_com
 use crate::report::labels::Lang;
 use crate::report::{comparison, files, html, table, write};
 use crate::scenario::{self, LoadedScenario, edit};
-use crate::stats::kpi::within_target_key;
+use crate::stats::kpi::{first_trip_key, within_target_key};
 
 #[derive(Parser, Debug)]
 #[command(name = "hallsim", version, about = "Discrete-event simulation of public service halls", long_about = None)]
@@ -745,6 +745,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             if !o.no_charts {
                 let l = o.lang.labels();
                 let key = within_target_key(loaded[0].scenario.completion_target);
+                let first_trip = first_trip_key(loaded[0].scenario.completion_target);
                 let panel =
                     |title: &str, share: bool, f: &dyn Fn(&RunResult) -> Option<crate::stats::estimate::Estimate>| {
                         study::ComparePanel {
@@ -757,6 +758,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                     names: c.names.clone(),
                     panels: vec![
                         panel(l.within_target_card, true, &|r| r.estimate(&key).copied()),
+                        panel(l.first_trip_card, true, &|r| r.estimate(&first_trip).copied()),
                         panel(l.one_trip_card, true, &|r| r.estimate("one_trip").copied()),
                         panel(l.wait_mean_card, false, &|r| r.estimate("wait_mean").copied()),
                         panel(l.wait_p90_card, false, &|r| r.estimate("wait_p90").copied()),

@@ -33,7 +33,7 @@ use rand_distr::{Distribution, Exp1};
 use super::calendar::Calendar;
 use super::rng::{Attr, PersonStream, Purpose, Stream, person_key, uniform};
 use crate::scenario::model::{ArrivalProcess, Closing, DAY, Horizon, MAX_ROUTE, Scenario};
-use crate::stats::recorder::Recorder;
+use crate::stats::recorder::{Recorder, VisitEnd};
 
 /// A scenario prepared for the engine: queue layout and who serves what.
 /// Built once and shared by every replication.
@@ -295,8 +295,11 @@ struct Person {
     /// First ticket (or arrival at the guides), minutes: the cohort the
     /// person is counted in.
     arrival: f64,
-    /// This visit's ticket, minutes: waits and completion times run from it.
+    /// This visit's ticket, minutes: waits for a call run from it.
     ticket: f64,
+    /// When this visit entered the hall (the guides' queue, or the ticket),
+    /// minutes: times to completion run from it.
+    visit_start: f64,
     /// When the person's current stage began (hand-off included), minutes.
     stage_enter: f64,
     /// When the person joined the current stage's queue, minutes.
@@ -348,6 +351,7 @@ impl Person {
     const EMPTY: Person = Person {
         arrival: 0.0,
         ticket: 0.0,
+        visit_start: 0.0,
         stage_enter: 0.0,
         queued_at: 0.0,
         service_start: 0.0,
@@ -741,7 +745,9 @@ impl Sim<'_> {
             } else {
                 self.rec.balked(now);
             }
-            self.rec.case_closed(now, 1, false);
+            let eligible = ct.counts_toward_target;
+            self.rec.visit_end(now, now, now, ctype, eligible, false, VisitEnd::Unfinished);
+            self.rec.case_closed(now, 1, false, eligible, false);
             return;
         }
         self.in_hall[site] += 1;
@@ -752,6 +758,7 @@ impl Sim<'_> {
         p.generation = p.generation.wrapping_add(1);
         p.arrival = now;
         p.ticket = now;
+        p.visit_start = now;
         p.stage_enter = now;
         p.ctype = ctype as u16;
         p.step = 0;
@@ -793,9 +800,9 @@ impl Sim<'_> {
             self.queues[q].remove(i);
             self.queue_change(true, site, stage, -1);
             let wait = self.now - self.people[id as usize].queued_at;
-            self.rec.abandonment(arrival, self.m.scenario.case_types[ctype].counts_toward_target, wait);
-            self.close_case(id, false);
-            self.in_hall[site] -= 1;
+            self.rec.abandonment(arrival, wait);
+            self.end_visit(id, VisitEnd::Unfinished);
+            self.close_case(id, false, false);
         }
     }
 
@@ -849,16 +856,14 @@ impl Sim<'_> {
         }
         if p.phase == Phase::Route && step.later && !p.away {
             // The person goes home; the work waits for the next day.
-            self.leave_hall(id);
+            self.leave_hall(id, VisitEnd::Unfinished);
             // The next day at the same hour: later-day work comes in as the cases did.
             let next_day = self.now + DAY;
             let s = &self.m.scenario;
             if s.hours().is_some() && next_day >= f64::from(s.days()) * DAY {
                 // After the run's last day: done then, but not simulated.
-                let p = &self.people[id as usize];
-                let (arrival, ctype) = (p.arrival, p.ctype as usize);
-                self.rec.completion_later(arrival, s.case_types[ctype].counts_toward_target);
-                self.close_case(id, true);
+                self.rec.completion_later(self.people[id as usize].arrival);
+                self.close_case(id, true, false);
             } else {
                 self.calendar.schedule(next_day, Event::Deferred { case: id });
             }
@@ -912,10 +917,10 @@ impl Sim<'_> {
             && !self.people[id as usize].away
         {
             if self.m.present[stage] {
-                self.send_home(id, false);
+                self.send_home(id, false, VisitEnd::Unfinished);
                 return;
             }
-            self.leave_hall(id);
+            self.leave_hall(id, VisitEnd::Unfinished);
         }
         let p = &mut self.people[id as usize];
         p.queued_at = self.now;
@@ -1012,7 +1017,7 @@ impl Sim<'_> {
             }
             Phase::PreReview => {
                 if papers == Papers::RejectedByGuide {
-                    self.send_home(id, false);
+                    self.send_home(id, false, VisitEnd::Excluded);
                 } else {
                     let p = &mut self.people[id as usize];
                     p.phase = Phase::Route;
@@ -1022,14 +1027,14 @@ impl Sim<'_> {
             }
             Phase::Route if absent => {
                 self.rec.absent(arrival);
-                self.close_case(id, false);
-                self.in_hall[self.people[id as usize].site as usize] -= 1;
+                self.end_visit(id, VisitEnd::Excluded);
+                self.close_case(id, false, false);
             }
             Phase::Route => {
                 if step == 0 {
                     match papers {
                         Papers::Rejected => {
-                            self.send_home(id, false);
+                            self.send_home(id, false, VisitEnd::Excluded);
                             return;
                         }
                         Papers::AcceptedMissing => {
@@ -1072,41 +1077,55 @@ impl Sim<'_> {
             }
             return;
         }
-        let (arrival, ticket, ctype, away, site) = (p.arrival, p.ticket, p.ctype as usize, p.away, p.site as usize);
+        let (arrival, start, ctype, away, trips) = (p.arrival, p.visit_start, p.ctype as usize, p.away, p.trips);
         if away {
-            self.rec.completion_later(arrival, ct.counts_toward_target);
+            self.rec.completion_later(arrival);
+            self.close_case(id, true, false);
         } else {
-            self.rec.completion(self.now, arrival, ticket, ctype, ct.counts_toward_target);
-            self.in_hall[site] -= 1;
+            self.rec.completion(self.now, arrival, start, ctype);
+            self.end_visit(id, VisitEnd::Completed);
+            let on_time = trips == 1 && self.now - start <= self.m.scenario.completion_target;
+            self.close_case(id, true, on_time);
         }
-        self.close_case(id, true);
     }
 
-    /// The case is over: its trips are recorded and its slot freed.
-    fn close_case(&mut self, id: u32, completed: bool) {
+    /// The case is over: its trips are recorded and its slot freed;
+    /// `first_trip_on_time`: completed on the first visit within the target.
+    fn close_case(&mut self, id: u32, completed: bool, first_trip_on_time: bool) {
         let p = &self.people[id as usize];
-        self.rec.case_closed(p.arrival, p.trips, completed);
+        let eligible = self.m.scenario.case_types[p.ctype as usize].counts_toward_target;
+        self.rec.case_closed(p.arrival, p.trips, completed, eligible, first_trip_on_time);
         self.free_slots.push(id);
     }
 
-    /// The person leaves the hall while their case goes on in the back office.
-    fn leave_hall(&mut self, id: u32) {
+    /// The person leaves the hall, and this visit ends as `end`.
+    fn end_visit(&mut self, id: u32, end: VisitEnd) {
+        let p = &self.people[id as usize];
+        let (ctype, site) = (p.ctype as usize, p.site as usize);
+        let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
+        self.rec.visit_end(self.now, p.arrival, p.visit_start, ctype, eligible, true, end);
+        self.in_hall[site] -= 1;
+    }
+
+    /// The person leaves the hall (the visit ending as `end`) while their
+    /// case goes on: in the back office, or on a later visit.
+    fn leave_hall(&mut self, id: u32, end: VisitEnd) {
+        self.end_visit(id, end);
         let p = &mut self.people[id as usize];
         p.away = true;
         p.generation = p.generation.wrapping_add(1);
-        self.in_hall[p.site as usize] -= 1;
     }
 
-    /// The person is sent home from the step they are at; they come back on a
-    /// later day, if they do, and start that step again.
-    fn send_home(&mut self, id: u32, queued: bool) {
+    /// The person is sent home from the step they are at, the visit ending as
+    /// `end`; they come back on a later day, if they do, and start that step again.
+    fn send_home(&mut self, id: u32, queued: bool, end: VisitEnd) {
         let p = &self.people[id as usize];
         self.rec.sent_home(p.arrival, if queued { self.now - p.queued_at } else { 0.0 });
-        self.leave_hall(id);
+        self.leave_hall(id, end);
         if self.people[id as usize].returns {
             self.schedule_return(id);
         } else {
-            self.close_case(id, false);
+            self.close_case(id, false, false);
         }
     }
 
@@ -1125,7 +1144,7 @@ impl Sim<'_> {
         if (s.hours().is_some() && (t / DAY) as u32 >= last_day) || t >= self.horizon_end {
             let p = &mut self.people[id as usize];
             p.trips = p.trips.saturating_add(1);
-            self.close_case(id, false);
+            self.close_case(id, false, false);
         } else {
             self.calendar.schedule(t, Event::Return { case: id });
         }
@@ -1137,6 +1156,7 @@ impl Sim<'_> {
         p.away = false;
         p.trips = p.trips.saturating_add(1);
         p.ticket = now;
+        p.visit_start = now;
         p.called = false;
         p.absent = false;
         if matches!(p.papers, Papers::Rejected | Papers::RejectedByGuide) {
@@ -1159,14 +1179,14 @@ impl Sim<'_> {
                 // Only people wait for a window: tasks are back-office work.
                 while let Some(id) = self.queues[q].pop_front() {
                     self.queue_change(true, site, stage, -1);
-                    self.send_home(id, true);
+                    self.send_home(id, true, VisitEnd::Unfinished);
                 }
             } else {
                 for i in 0..self.queues[q].len() {
                     let id = self.queues[q][i];
                     let p = &self.people[id as usize];
                     if p.phase != Phase::Task && !p.away {
-                        self.leave_hall(id);
+                        self.leave_hall(id, VisitEnd::Unfinished);
                     }
                 }
             }
@@ -1174,7 +1194,7 @@ impl Sim<'_> {
         for id in 0..self.people.len() as u32 {
             let p = &self.people[id as usize];
             if p.at_join && !p.away {
-                self.leave_hall(id);
+                self.leave_hall(id, VisitEnd::Unfinished);
             }
         }
         let day = (self.now / DAY) as u32 + 1;

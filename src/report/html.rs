@@ -9,7 +9,7 @@ use crate::experiment::compare::Comparison;
 use crate::scenario::LoadedScenario;
 use crate::scenario::model::{ArrivalProcess, Closing, Horizon, Scenario, clock};
 use crate::stats::estimate::Estimate;
-use crate::stats::kpi::within_target_key;
+use crate::stats::kpi::{first_trip_key, within_target_key};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
@@ -129,6 +129,10 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
     if let Some(e) = r.estimate(&within_target_key(sc.completion_target)) {
         let (v, pm) = pct(e);
         cards += &card(&v, &pm, &format!("{} ({:.0} {})", l.within_target_card, sc.completion_target, l.minutes));
+    }
+    if let Some(e) = r.estimate(&first_trip_key(sc.completion_target)) {
+        let (v, pm) = pct(e);
+        cards += &card(&v, &pm, &format!("{} ({:.0} {})", l.first_trip_card, sc.completion_target, l.minutes));
     }
     for (key, label) in [("wait_mean", l.wait_mean_card), ("wait_p90", l.wait_p90_card)] {
         if let Some(e) = r.estimate(key) {

@@ -95,7 +95,8 @@ pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points:
 
 /// The terminal table: one line per point with the headline KPIs.
 pub fn table(axes: &[Axis], points: &[PointResult], target_key: &str) -> String {
-    let cols = [target_key, "one_trip", "wait_mean", "wait_p90", "overrun"];
+    let first_trip = format!("first_trip_{target_key}");
+    let cols = [target_key, &first_trip, "one_trip", "wait_mean", "wait_p90", "overrun"];
     let mut rows =
         vec![axes.iter().map(|a| a.key.clone()).chain(cols.iter().map(|c| c.to_string())).collect::<Vec<_>>()];
     for r in points {
@@ -103,7 +104,7 @@ pub fn table(axes: &[Axis], points: &[PointResult], target_key: &str) -> String 
         for c in cols {
             row.push(match r.estimate(c) {
                 Some(e) if e.mean.is_finite() => {
-                    let share = c == target_key || c == "one_trip";
+                    let share = c == target_key || c == first_trip || c == "one_trip";
                     let (m, h) = if share { (e.mean * 100.0, e.half_width * 100.0) } else { (e.mean, e.half_width) };
                     let unit = if share { "%" } else { "" };
                     if h.is_finite() { format!("{m:.1}{unit} ± {h:.1}") } else { format!("{m:.1}{unit}") }

@@ -6,7 +6,7 @@ use crate::stats::estimate::Estimate;
 use crate::stats::kpi::KpiDef;
 
 /// The KPIs every table shows (a run's, a comparison's): the one-trip rate,
-/// waits, the target rate, stage budgets, utilization and overtime.
+/// waits, the two target rates, stage budgets, utilization and overtime.
 pub fn headline(key: &str) -> bool {
     matches!(
         key,
@@ -18,7 +18,7 @@ pub fn headline(key: &str) -> bool {
             | "time_in_system_p90"
             | "queue_mean"
             | "overrun"
-    ) || (key.starts_with("within_") && key.ends_with("_min"))
+    ) || ((key.starts_with("within_") || key.starts_with("first_trip_within_")) && key.ends_with("_min"))
         || key.ends_with(".within_budget")
         || key.ends_with(".utilization")
         || key.ends_with(".overtime")

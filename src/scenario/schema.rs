@@ -147,7 +147,7 @@ pub const KEYS: &[Key] = &[
         "minutes",
         "60",
         "> 0",
-        "The completion target from ticket to completion; eligible cases within it are reported as `within_<N>_min`.",
+        "The completion target, from entering the hall (the guides' queue, or the ticket) to completion. Two figures use it. `within_<N>_min` (what staffing controls): of the visits of eligible case types, the share that completed the case within N minutes of entering; a visit that ends any other way is a miss (completed late, gave up, balked, turned away at capacity, sent home at a hard close, left for later-day work), and only visits ended by a missing paper (found by a window or a guide) or an absent ticket are left out. `first_trip_within_<N>_min` (what the citizen lives): of all eligible cases, the share completed on their first visit within N minutes of entering; it is at most the one-trip rate.",
     ),
     key(
         "arrivals.per_day",

@@ -46,6 +46,30 @@ pub fn within_target_key(target_minutes: f64) -> String {
     format!("within_{}_min", fmt_minutes(target_minutes))
 }
 
+/// Name of the citizen's completion-target KPI, such as `first_trip_within_60_min`.
+pub fn first_trip_key(target_minutes: f64) -> String {
+    format!("first_trip_{}", within_target_key(target_minutes))
+}
+
+/// What `within_<N>_min` means, for every place that shows it.
+pub fn within_target_meaning(target_minutes: f64) -> String {
+    format!(
+        "of the eligible visits, the share that completed the case within {} minutes of entering the hall; \
+         a visit that ends any other way (completed late, gave up, balked, turned away, sent home at a hard close, \
+         left for later-day work) is a miss; only visits ended by a missing paper or an absent ticket are left out",
+        fmt_minutes(target_minutes)
+    )
+}
+
+/// What `first_trip_within_<N>_min` means.
+pub fn first_trip_meaning(target_minutes: f64) -> String {
+    format!(
+        "of all eligible cases, the share completed on their first visit within {} minutes of entering the hall \
+         (at most the one-trip rate)",
+        fmt_minutes(target_minutes)
+    )
+}
+
 fn fmt_minutes(m: f64) -> String {
     if m.fract() == 0.0 { format!("{m:.0}") } else { format!("{m}") }
 }
@@ -168,24 +192,42 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         if r.first_wait.n > 0 { r.first_wait.max } else { f64::NAN },
     );
     let ts = &r.time_in_system_hist;
-    k.push("time_in_system_mean", "minutes", "time from ticket to completion, mean", r.time_in_system.mean());
-    k.push("time_in_system_p50", "minutes", "time from ticket to completion, median", ts.quantile(0.5));
-    k.push("time_in_system_p90", "minutes", "time from ticket to completion, 90th percentile", ts.quantile(0.9));
-    k.push("time_in_system_p95", "minutes", "time from ticket to completion, 95th percentile", ts.quantile(0.95));
+    k.push(
+        "time_in_system_mean",
+        "minutes",
+        "time from entering the hall to completion, mean",
+        r.time_in_system.mean(),
+    );
+    k.push("time_in_system_p50", "minutes", "time from entering the hall to completion, median", ts.quantile(0.5));
+    k.push(
+        "time_in_system_p90",
+        "minutes",
+        "time from entering the hall to completion, 90th percentile",
+        ts.quantile(0.9),
+    );
+    k.push(
+        "time_in_system_p95",
+        "minutes",
+        "time from entering the hall to completion, 95th percentile",
+        ts.quantile(0.95),
+    );
     k.push(
         "time_in_system_max",
         "minutes",
-        "time from ticket to completion, longest",
+        "time from entering the hall to completion, longest",
         if r.time_in_system.n > 0 { r.time_in_system.max } else { f64::NAN },
     );
     k.push(
         within_target_key(s.completion_target),
         "share",
-        format!(
-            "share of eligible cases completed within {} minutes of the visit's ticket; those who left the queue count as misses",
-            fmt_minutes(s.completion_target)
-        ),
+        within_target_meaning(s.completion_target),
         ratio(r.eligible_within_target as f64, r.eligible as f64),
+    );
+    k.push(
+        first_trip_key(s.completion_target),
+        "share",
+        first_trip_meaning(s.completion_target),
+        ratio(r.first_trip_within_target as f64, r.eligible_cases as f64),
     );
     k.push(
         "queue_mean",
@@ -252,15 +294,19 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         k.push(
             format!("{p}.time_in_system_mean"),
             "minutes",
-            format!("{}: time from ticket to completion, mean", t.name),
+            format!("{}: time from entering the hall to completion, mean", t.name),
             tis.mean(),
         );
         if t.counts_toward_target {
             k.push(
                 format!("{p}.{target_key}"),
                 "share",
-                format!("{}: share completed within {} minutes", t.name, fmt_minutes(s.completion_target)),
-                ratio(r.type_within_target[i] as f64, tis.n as f64),
+                format!(
+                    "{}: share of visits that completed the case within {} minutes of entering the hall",
+                    t.name,
+                    fmt_minutes(s.completion_target)
+                ),
+                ratio(r.type_within_target[i] as f64, r.type_visits[i] as f64),
             );
         }
     }
@@ -337,13 +383,13 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
     push(
         "time_in_system_mean".into(),
         "minutes",
-        "time from ticket to completion, mean, by hour of ticket".into(),
+        "time from entering the hall to completion, mean, by hour of entering".into(),
         &|i| h.time_in_system[i].mean(),
     );
     push(
         within_target_key(s.completion_target),
         "share",
-        "share of eligible cases completed within the target, by hour of ticket".into(),
+        "within the completion target (as the KPI), by hour the visit entered the hall".into(),
         &|i| ratio(h.within_target[i] as f64, h.eligible[i] as f64),
     );
     push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| {

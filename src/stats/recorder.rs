@@ -162,7 +162,7 @@ impl TimeWeighted {
     }
 }
 
-/// Per hour of arrival.
+/// Per hour of arrival (eligible visits: per hour the visit began).
 #[derive(Clone, Debug, Default)]
 pub struct HourlyCases {
     pub arrived: [u64; HOURS],
@@ -170,6 +170,20 @@ pub struct HourlyCases {
     pub time_in_system: [Tally; HOURS],
     pub eligible: [u64; HOURS],
     pub within_target: [u64; HOURS],
+}
+
+/// How a visit to the hall ended, for the completion target.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum VisitEnd {
+    /// The case was completed.
+    Completed,
+    /// Ended without the case completed, for a reason of time or capacity:
+    /// gave up, balked, turned away, sent home at a hard close, or left
+    /// while back-office work goes on. A miss of the target.
+    Unfinished,
+    /// Ended for a reason that is not time: a missing paper found by a window
+    /// or a guide, an absent ticket. Left out of the target's denominator.
+    Excluded,
 }
 
 /// Everything one replication records.
@@ -184,8 +198,17 @@ pub struct Recorder {
 
     pub arrived: u64,
     pub completed: u64,
+    /// Visits of eligible cases that count toward the target (see [`VisitEnd`]),
+    /// and those that completed the case within it of entering the hall.
     pub eligible: u64,
     pub eligible_within_target: u64,
+    /// Settled eligible cases, and those completed on their first visit
+    /// within the target of entering the hall.
+    pub eligible_cases: u64,
+    pub first_trip_within_target: u64,
+    /// Time in the hall per visit, from entering to leaving, minutes (every
+    /// visit of a person who got in).
+    pub visit_time: Tally,
     /// Wait from ticket to first call, minutes.
     pub first_wait: Tally,
     /// People who found no free server at their first stage.
@@ -239,6 +262,7 @@ pub struct Recorder {
     /// and completions within the target.
     pub type_wait: Vec<Tally>,
     pub type_time_in_system: Vec<Tally>,
+    pub type_visits: Vec<u64>,
     pub type_within_target: Vec<u64>,
     pub stage_queue: Vec<TimeWeighted>,
     /// People waiting for any stage (tasks without their person not counted).
@@ -287,6 +311,9 @@ impl Recorder {
             completed: 0,
             eligible: 0,
             eligible_within_target: 0,
+            eligible_cases: 0,
+            first_trip_within_target: 0,
+            visit_time: Tally::default(),
             first_wait: Tally::default(),
             first_wait_positive: 0,
             green_wait: Tally::default(),
@@ -314,6 +341,7 @@ impl Recorder {
             stage_within_budget: vec![0; stages],
             type_wait: vec![Tally::default(); types],
             type_time_in_system: vec![Tally::default(); types],
+            type_visits: vec![0; types],
             type_within_target: vec![0; types],
             stage_queue: vec![TimeWeighted::new(window, queue_bd); stages],
             queue: TimeWeighted::new(window, queue_bd),
@@ -344,44 +372,72 @@ impl Recorder {
         }
     }
 
-    /// A person leaves before the first call, tired of waiting: a failed
-    /// trip, and for an eligible case a miss of the completion target.
+    /// A person leaves before the first call, tired of waiting (a failed trip).
     #[inline]
-    pub fn abandonment(&mut self, arrival: f64, eligible: bool, wait: f64) {
+    pub fn abandonment(&mut self, arrival: f64, wait: f64) {
         if self.counts(arrival) {
             self.abandoned += 1;
             self.unserved_wait.add(wait);
-            if eligible {
-                self.eligible_miss(arrival);
+        }
+    }
+
+    /// At `now`, a visit of a person of type `ctype` (first ticket at
+    /// `arrival`) that began on entering the hall at `start` ends as `end`;
+    /// `entered` is false for one who never got in (balked, turned away).
+    #[inline]
+    pub fn visit_end(
+        &mut self,
+        now: f64,
+        arrival: f64,
+        start: f64,
+        ctype: usize,
+        eligible: bool,
+        entered: bool,
+        end: VisitEnd,
+    ) {
+        if !self.counts(arrival) {
+            return;
+        }
+        if entered {
+            self.visit_time.add(now - start);
+        }
+        if end == VisitEnd::Excluded {
+            return;
+        }
+        let within = end == VisitEnd::Completed && now - start <= self.target;
+        self.type_visits[ctype] += 1;
+        self.type_within_target[ctype] += u64::from(within);
+        if eligible {
+            self.eligible += 1;
+            self.eligible_within_target += u64::from(within);
+            if self.by_hour {
+                let i = hour_of(start);
+                self.hourly.eligible[i] += 1;
+                self.hourly.within_target[i] += u64::from(within);
             }
         }
     }
 
-    /// A case is settled after `trips` visits, completed or not.
+    /// A case is settled after `trips` visits, completed or not;
+    /// `first_trip_on_time`: completed on the first visit within the target.
     #[inline]
-    pub fn case_closed(&mut self, arrival: f64, trips: u8, completed: bool) {
+    pub fn case_closed(&mut self, arrival: f64, trips: u8, completed: bool, eligible: bool, first_trip_on_time: bool) {
         if self.counts(arrival) {
             self.cases += 1;
             self.trips += u64::from(trips);
             self.one_trip += u64::from(completed && trips == 1);
-        }
-    }
-
-    fn eligible_miss(&mut self, arrival: f64) {
-        self.eligible += 1;
-        if self.by_hour {
-            self.hourly.eligible[hour_of(arrival)] += 1;
+            if eligible {
+                self.eligible_cases += 1;
+                self.first_trip_within_target += u64::from(first_trip_on_time);
+            }
         }
     }
 
     /// A case is completed in the back office after the person went home.
     #[inline]
-    pub fn completion_later(&mut self, arrival: f64, eligible: bool) {
+    pub fn completion_later(&mut self, arrival: f64) {
         if self.counts(arrival) {
             self.completed_later += 1;
-            if eligible {
-                self.eligible_miss(arrival);
-            }
         }
     }
 
@@ -514,34 +570,23 @@ impl Recorder {
     }
 
     /// A person completes the last stage at `t`, in the hall; times run from
-    /// this visit's `ticket`.
+    /// `start`, when this visit entered the hall. The completion target is
+    /// recorded by [`Recorder::visit_end`].
     #[inline]
-    pub fn completion(&mut self, t: f64, arrival: f64, ticket: f64, ctype: usize, eligible: bool) {
-        if let Some(d) = self.day_last_departure.get_mut((ticket / 1440.0) as usize) {
+    pub fn completion(&mut self, t: f64, arrival: f64, start: f64, ctype: usize) {
+        if let Some(d) = self.day_last_departure.get_mut((start / 1440.0) as usize) {
             *d = if d.is_nan() { t } else { d.max(t) };
         }
         if !self.counts(arrival) {
             return;
         }
-        let tis = t - ticket;
+        let tis = t - start;
         self.completed += 1;
         self.time_in_system.add(tis);
         self.time_in_system_hist.record(tis);
-        let within = u64::from(tis <= self.target);
         self.type_time_in_system[ctype].add(tis);
-        self.type_within_target[ctype] += within;
-        if eligible {
-            self.eligible += 1;
-            self.eligible_within_target += within;
-        }
         if self.by_hour {
-            let h = &mut self.hourly;
-            let i = hour_of(arrival);
-            h.time_in_system[i].add(tis);
-            if eligible {
-                h.eligible[i] += 1;
-                h.within_target[i] += within;
-            }
+            self.hourly.time_in_system[hour_of(start)].add(tis);
         }
     }
 

@@ -332,7 +332,11 @@ fn pairs_without_accepting_missing_papers_more_people_come_twice() {
 
 #[test]
 fn pairs_windows_per_type_wait_longer_than_one_integrated_pool() {
-    assert_pair_moves("pairs/municipal_dedicated_windows.toml", 40, &[("wait_mean", 1.0), ("within_60_min", -1.0)]);
+    assert_pair_moves(
+        "pairs/municipal_dedicated_windows.toml",
+        40,
+        &[("wait_mean", 1.0), ("stage.accept.within_budget", -1.0)],
+    );
 }
 
 #[test]

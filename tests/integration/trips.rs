@@ -95,9 +95,10 @@ fn a_guide_fixes_problems_before_the_ticket_and_shortens_the_window() {
          catch_share = 1\nwindow_time_factor = 0.5\n[[stage]]\nname = \"guide\"\n\
          [[pool]]\nname = \"guides\"\ncount = 1\nstages = [\"guide\"]\n"
     );
-    // Guide 09:02-09:06, ticket at 09:06, window 5 minutes (10 x 0.5), no fix time.
+    // Guide 09:02-09:06, ticket at 09:06, window 5 minutes (10 x 0.5), no fix
+    // time: 9 minutes from entering the hall.
     let r = run(&hall(1, "09:05", 1, &pre, ""), 1, 1);
-    assert_exact(&r, "time_in_system_mean", 5.0);
+    assert_exact(&r, "time_in_system_mean", 9.0);
     assert_exact(&r, "wait_mean", 0.0);
     assert_exact(&r, "stage.guide.served", 1.0);
     // A missing paper caught by the guide: home before the window.
@@ -212,4 +213,89 @@ fn patience_runs_again_on_the_return_visit() {
     assert_exact(&r, "abandoned", 1.0 / 3.0);
     assert_exact(&r, "completed", 0.5);
     assert_exact(&r, "returns", 1.0);
+}
+
+/// The one window with a completion target of 12 minutes: a ticket at 09:02
+/// done at 09:12 is on time; at 09:04, waiting until 09:12, done 09:22, late.
+fn target_12(last: &str, people: u32, extra: &str, case_extra: &str) -> String {
+    hall(1, last, people, &format!("[targets]\ncompletion_minutes = 12\n{extra}"), case_extra)
+}
+
+#[test]
+fn a_late_completion_is_a_miss_of_both_targets() {
+    let r = run(&target_12("09:05", 2, "", ""), 1, 1);
+    assert_exact(&r, "within_12_min", 0.5);
+    assert_exact(&r, "first_trip_within_12_min", 0.5);
+}
+
+#[test]
+fn giving_up_is_a_miss() {
+    // The second person leaves at 09:09, five minutes after the ticket.
+    let patience = "patience = { dist = \"deterministic\", value = 5 }\nnever_leave_share = 0";
+    let r = run(&target_12("09:05", 2, "", patience), 1, 1);
+    assert_exact(&r, "abandoned", 0.5);
+    assert_exact(&r, "within_12_min", 0.5);
+    assert_exact(&r, "first_trip_within_12_min", 0.5);
+}
+
+#[test]
+fn turning_people_away_never_scores_better_than_serving_them_late() {
+    // Tickets at 09:02, 09:04 and 09:06. Served, the third is done at 09:32:
+    // late, like the second. Balking at the displayed wait (10 minutes at
+    // 09:06) or a full hall (two inside) turns the third away: a miss too.
+    let served = run(&target_12("09:07", 3, "", ""), 1, 1);
+    assert_exact(&served, "within_12_min", 1.0 / 3.0);
+    let balk = target_12("09:07", 3, "[calling]\nbalk_above_minutes = 1\nbalk_share = 1\n", "");
+    let full = target_12("09:07", 3, "", "").replace("last_ticket", "capacity = 2\nlast_ticket");
+    for (what, text) in [("balking", balk), ("a full hall", full)] {
+        let r = run(&text, 1, 1);
+        for key in ["within_12_min", "first_trip_within_12_min"] {
+            assert_exact(&r, key, 1.0 / 3.0);
+            assert!(value(&r, key) <= value(&served, key), "{what}: {key} better than serving late");
+        }
+    }
+}
+
+#[test]
+fn a_hard_close_is_a_miss_and_extended_hours_are_not_worse() {
+    // Tickets at 09:02 and 09:04, staff until 09:10. Hard: the second is sent
+    // home at 09:10 (a miss) and served at once on day 1 (on time): two of
+    // three visits, one of two cases on the first trip. Extended: done 09:22,
+    // inside 60 minutes.
+    let hard =
+        hall(2, "09:05", 2, "", "").replace("last_ticket", "staff_until = \"09:10\"\nclosing = \"hard\"\nlast_ticket");
+    let r = run(&hard, 1, 1);
+    assert_exact(&r, "within_60_min", 2.0 / 3.0);
+    assert_exact(&r, "first_trip_within_60_min", 0.5);
+    let e = run(&hard.replace("\"hard\"", "\"extended\""), 1, 1);
+    assert_exact(&e, "within_60_min", 1.0);
+    assert_exact(&e, "first_trip_within_60_min", 1.0);
+}
+
+#[test]
+fn a_missing_paper_and_an_absent_ticket_leave_the_visit_out() {
+    // Sent home for a paper after the window on day 0: left out; back on day
+    // 1 and done in 10 minutes: on time. Not on the first trip.
+    let docs = DOCS.replace("fixed_share = 1", "fixed_share = 0");
+    let r = run(&hall(2, "09:05", 1, &docs, ""), 1, 1);
+    assert_exact(&r, "within_60_min", 1.0);
+    assert_exact(&r, "first_trip_within_60_min", 0.0);
+    // The only ticket is absent: no visit counts, and no case is on time.
+    let r = run(&hall(1, "09:05", 1, "[calling]\nabsent_share = 0.9999999\n", ""), 1, 1);
+    assert!(value(&r, "within_60_min").is_nan());
+    assert_exact(&r, "first_trip_within_60_min", 0.0);
+}
+
+#[test]
+fn the_guides_queue_counts_toward_the_target() {
+    // Two people at 09:02 and 09:04, one guide for 4 minutes each: the second
+    // waits for the guide until 09:06, is guided until 09:10, then waits for
+    // the window (busy 09:06-09:11) and is done at 09:16: 12 minutes in the hall.
+    let pre = "[pre_review]\nstage = \"guide\"\nshare = 1\nservice = { dist = \"deterministic\", value = 4 }\n\
+               catch_share = 1\nwindow_time_factor = 0.5\n[[stage]]\nname = \"guide\"\n\
+               [[pool]]\nname = \"guides\"\ncount = 1\nstages = [\"guide\"]\n";
+    let r = run(&hall(1, "09:05", 2, &format!("{DOCS}{pre}[targets]\ncompletion_minutes = 10\n"), ""), 1, 1);
+    assert_exact(&r, "time_in_system_max", 12.0);
+    assert_exact(&r, "wait_max", 1.0);
+    assert_exact(&r, "within_10_min", 0.5);
 }
