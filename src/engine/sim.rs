@@ -746,7 +746,7 @@ impl Sim<'_> {
                 self.rec.balked(now);
             }
             let eligible = ct.counts_toward_target;
-            self.rec.visit_end(now, now, now, ctype, eligible, false, VisitEnd::Unfinished);
+            self.rec.visit_end(now, now, now, ctype, eligible, VisitEnd::NotAdmitted);
             self.rec.case_closed(now, 1, false, eligible, false);
             return;
         }
@@ -1103,7 +1103,7 @@ impl Sim<'_> {
         let p = &self.people[id as usize];
         let (ctype, site) = (p.ctype as usize, p.site as usize);
         let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
-        self.rec.visit_end(self.now, p.arrival, p.visit_start, ctype, eligible, true, end);
+        self.rec.visit_end(self.now, p.arrival, p.visit_start, ctype, eligible, end);
         self.in_hall[site] -= 1;
     }
 

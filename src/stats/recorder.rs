@@ -178,9 +178,12 @@ pub enum VisitEnd {
     /// The case was completed.
     Completed,
     /// Ended without the case completed, for a reason of time or capacity:
-    /// gave up, balked, turned away, sent home at a hard close, or left
-    /// while back-office work goes on. A miss of the target.
+    /// gave up, sent home at a hard close, or left while back-office work
+    /// goes on. A miss of the target.
     Unfinished,
+    /// Never got in: balked at the displayed wait, or turned away at a full
+    /// hall. A miss of the target.
+    NotAdmitted,
     /// Ended for a reason that is not time: a missing paper found by a window
     /// or a guide, an absent ticket. Left out of the target's denominator.
     Excluded,
@@ -382,23 +385,13 @@ impl Recorder {
     }
 
     /// At `now`, a visit of a person of type `ctype` (first ticket at
-    /// `arrival`) that began on entering the hall at `start` ends as `end`;
-    /// `entered` is false for one who never got in (balked, turned away).
+    /// `arrival`) that began on entering the hall at `start` ends as `end`.
     #[inline]
-    pub fn visit_end(
-        &mut self,
-        now: f64,
-        arrival: f64,
-        start: f64,
-        ctype: usize,
-        eligible: bool,
-        entered: bool,
-        end: VisitEnd,
-    ) {
+    pub fn visit_end(&mut self, now: f64, arrival: f64, start: f64, ctype: usize, eligible: bool, end: VisitEnd) {
         if !self.counts(arrival) {
             return;
         }
-        if entered {
+        if end != VisitEnd::NotAdmitted {
             self.visit_time.add(now - start);
         }
         if end == VisitEnd::Excluded {
