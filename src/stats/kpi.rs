@@ -75,19 +75,22 @@ fn fmt_minutes(m: f64) -> String {
 }
 
 /// Minutes the hall was observed: each day from opening until the later of
-/// staff's end and the last person leaving; or the window of a continuous run.
+/// staff's end and the last person leaving, a day's overrun into the next
+/// day's opening hours counted once; or the window of a continuous run.
 fn observed_minutes(model: &Model, r: &Recorder) -> f64 {
     match model.scenario.horizon {
-        Horizon::Days { hours, .. } => r
-            .day_last_departure
-            .iter()
-            .enumerate()
-            .map(|(d, &last)| {
+        Horizon::Days { hours, .. } => {
+            let mut covered_until = f64::NEG_INFINITY;
+            let mut total = 0.0;
+            for (d, &last) in r.day_last_departure.iter().enumerate() {
                 let offset = d as f64 * DAY;
-                let end = if last.is_nan() { hours.staff_until } else { (last - offset).max(hours.staff_until) };
-                end - hours.opens
-            })
-            .sum(),
+                let start = (offset + hours.opens).max(covered_until);
+                let end = if last.is_nan() { offset + hours.staff_until } else { last.max(offset + hours.staff_until) };
+                total += (end - start).max(0.0);
+                covered_until = covered_until.max(end);
+            }
+            total
+        }
         Horizon::Continuous { .. } => r.window.1 - r.window.0,
     }
 }

@@ -101,6 +101,8 @@ impl TimeWeighted {
             let a = self.last.max(self.window.0);
             let b = t.min(self.window.1);
             if b > a {
+                // A level held when the window opens counts toward its maximum.
+                self.max = self.max.max(self.level);
                 let w = f64::from(self.level);
                 self.area += w * (b - a);
                 if !matches!(self.breakdown, Breakdown::None) {
@@ -614,7 +616,7 @@ mod tests {
         assert!((q.hourly[0] - 60.0).abs() < 1e-9);
         assert!((q.hourly[1] - (2.0 * 30.0 + 30.0)).abs() < 1e-9);
         assert!((q.hourly[3] - 20.0).abs() < 1e-9);
-        assert_eq!(q.max, 1, "the level of 2 was reached before the window opened");
+        assert_eq!(q.max, 2, "the level of 2 reached before the window opened is held inside it");
         assert_eq!(q.hourly_max[..4], [2, 2, 1, 1]);
     }
 

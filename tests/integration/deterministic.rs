@@ -298,3 +298,36 @@ service.accept = { dist = "deterministic", value = 10 }
     assert_exact(&r, "completed", 2.0);
     assert_exact(&r, "wait_mean", 4.0);
 }
+
+#[test]
+fn an_overrun_into_the_next_days_hours_is_observed_once() {
+    // 24-hour days; tickets every 8 hours: 08:00 and 16:00 of each day; one
+    // window, 700 minutes each. Day 0: served 480-1180 and 1180-1880 (the
+    // second waits 960-1180 and runs into day 1). Day 1: 1920-2620 and
+    // 2620-3320 (waiting 2400-2620). 440 person-minutes of queue over
+    // 0-3320, the minutes 1440-1880 counted once.
+    let toml = r#"
+[simulation]
+days = 2
+[hall]
+opens = "00:00"
+last_ticket = "24:00"
+[arrivals]
+interarrival = { dist = "deterministic", value = 480 }
+[[stage]]
+name = "serve"
+[[pool]]
+name = "w"
+count = 1
+stages = ["serve"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["serve"]
+service.serve = { dist = "deterministic", value = 700 }
+"#;
+    let r = run(toml, 1, 1);
+    assert_exact(&r, "arrived", 2.0);
+    assert_exact(&r, "queue_mean", 440.0 / 3320.0);
+    assert_exact(&r, "queue_max", 1.0);
+}
