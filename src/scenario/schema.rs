@@ -115,7 +115,7 @@ pub const KEYS: &[Key] = &[
         "people",
         "no limit",
         "1 to 1000000",
-        "Most people in the hall at once (seats, ticket limit), in each hall when there are several; arrivals beyond it are turned away (a failed trip).",
+        "Most people in the hall at once (seats, ticket limit), waiting or served, in each hall when there are several; arrivals beyond it are turned away (a failed trip). Also in a continuous run, where it makes an M/M/c/K model; there it is the only key of `[hall]`.",
     ),
     key(
         "hall.closing",

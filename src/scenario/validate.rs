@@ -229,12 +229,24 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
 
     // [hall]
     let hours = if continuous {
+        // A continuous run has no hours; only the hall's capacity applies.
         if let Some(h) = &r.hall {
-            c.err::<()>(
-                h.span(),
-                "hall",
-                "opening hours apply to operating days; remove [hall] or use `simulation.days`",
-            );
+            let h = h.get_ref();
+            let hour_keys = [
+                ("opens", h.opens.as_ref().map(|v| v.span())),
+                ("last_ticket", h.last_ticket.as_ref().map(|v| v.span())),
+                ("staff_until", h.staff_until.as_ref().map(|v| v.span())),
+                ("closing", h.closing.as_ref().map(|v| v.span())),
+            ];
+            for (key, span) in hour_keys {
+                if let Some(span) = span {
+                    c.err::<()>(
+                        span,
+                        format!("hall.{key}"),
+                        "opening hours apply to operating days; in a continuous run [hall] takes only `capacity`",
+                    );
+                }
+            }
         }
         None
     } else {

@@ -159,3 +159,34 @@ fn littles_law_holds_on_the_municipal_hall() {
         assert_eq!(r.arrived, r.cases, "every case is settled by the end of the run");
     }
 }
+
+#[test]
+fn mmck_blocking_matches_theory() {
+    // M/M/2/4 (hall.capacity = 4 people, waiting or served), λ = 1, μ = 1:
+    // p_n ∝ a^n / n! for n ≤ 2 and a^n / (2! 2^(n-2)) above; blocked: p_4.
+    let (c, k, a) = (2u32, 4u32, 1.0f64);
+    let weights: Vec<f64> = (0..=k)
+        .map(|n| {
+            let n_f = f64::from(n);
+            if n <= c {
+                a.powf(n_f) / (1..=n).map(f64::from).product::<f64>()
+            } else {
+                a.powf(n_f) / (2.0 * 2f64.powf(n_f - f64::from(c)))
+            }
+        })
+        .collect();
+    let blocked = weights[k as usize] / weights.iter().sum::<f64>();
+    let toml = single_stage(1.0, c, r#"{ dist = "exponential", mean = 1.0 }"#, 20000.0, 1000.0)
+        .replace("[arrivals]", &format!("[hall]\ncapacity = {k}\n[arrivals]"));
+    let r = run(&toml, 8, 30);
+    assert_covers(&r, "turned_away", blocked);
+}
+
+#[test]
+fn a_continuous_hall_takes_a_capacity_but_no_hours() {
+    let base = single_stage(1.0, 2, r#"{ dist = "exponential", mean = 1.0 }"#, 100.0, 0.0);
+    let hours = base.replace("[arrivals]", "[hall]\ncapacity = 4\nopens = \"08:00\"\n[arrivals]");
+    let e = hallsim::scenario::parse(&hours, "c.toml", "c").unwrap_err();
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
+    assert!(e.to_string().contains("hall.opens") && e.to_string().contains("only `capacity`"), "{e}");
+}
