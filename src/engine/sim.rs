@@ -205,6 +205,11 @@ impl Model {
         }
     }
 
+    /// (stages, pools, case types, halls, priority classes), for sizing a [`Recorder`].
+    pub fn sizes(&self) -> (usize, usize, usize, usize, usize) {
+        (self.n_stages, self.scenario.pools.len(), self.n_types, self.n_sites, self.n_classes)
+    }
+
     fn queue_index(&self, site: usize, stage: usize, ctype: usize, class: usize) -> usize {
         ((site * self.n_stages + stage) * self.n_types + ctype) * self.n_classes + class
     }
@@ -308,6 +313,8 @@ struct Person {
     service_start: f64,
     /// Order of joining a queue, for ties between queues.
     queued_seq: u64,
+    /// Minutes waited in queues so far, all stages and visits (in the hall).
+    waited: f64,
     service: [f64; MAX_ROUTE],
     /// Hand-off before each step, minutes (0 where there is none).
     handoff: [f64; MAX_ROUTE],
@@ -356,6 +363,7 @@ impl Person {
         queued_at: 0.0,
         service_start: 0.0,
         queued_seq: 0,
+        waited: 0.0,
         service: [0.0; MAX_ROUTE],
         handoff: [0.0; MAX_ROUTE],
         extra: 0.0,
@@ -542,12 +550,12 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
         },
         horizon_end,
         rec: Recorder::new(
-            (s.stages.len(), s.pools.len(), s.case_types.len(), model.n_sites),
+            model.sizes(),
             days,
             count_from,
             window,
             s.hours().map(|h| (h.opens, h.staff_until)),
-            s.completion_target,
+            (s.completion_target, &s.wait_targets),
         ),
     };
     sim.run();
@@ -759,6 +767,7 @@ impl Sim<'_> {
         p.arrival = now;
         p.ticket = now;
         p.visit_start = now;
+        p.waited = 0.0;
         p.stage_enter = now;
         p.ctype = ctype as u16;
         p.step = 0;
@@ -771,6 +780,7 @@ impl Sim<'_> {
         p.patience = patience.unwrap_or(f64::INFINITY);
         let generation = p.generation;
         self.rec.arrival(now);
+        self.rec.presence_change(now, site, 1);
         self.join_queue(id);
         if let Some(wait) = patience {
             // Stale, and so ignored, if the person was sent home at once.
@@ -798,9 +808,13 @@ impl Sim<'_> {
         let q = self.m.queue_index(site, stage, ctype, class);
         if let Some(i) = self.queues[q].iter().position(|&x| x == id) {
             self.queues[q].remove(i);
-            self.queue_change(true, site, stage, -1);
-            let wait = self.now - self.people[id as usize].queued_at;
+            self.queue_change(true, site, stage, class, -1);
+            let p = &mut self.people[id as usize];
+            let wait = self.now - p.queued_at;
+            p.waited += wait;
+            let since_ticket = self.now - p.ticket;
             self.rec.abandonment(arrival, wait);
+            self.rec.left_queue(arrival, ctype, stage, Some(since_ticket));
             self.end_visit(id, VisitEnd::Unfinished);
             self.close_case(id, false, false);
         }
@@ -817,11 +831,11 @@ impl Sim<'_> {
 
     #[inline]
     /// A person (or, `person` false, a task) joins (+1) or leaves (-1) a queue
-    /// of `stage` at `site`.
-    fn queue_change(&mut self, person: bool, site: usize, stage: usize, delta: i32) {
+    /// of `stage` at `site`, in priority `class`.
+    fn queue_change(&mut self, person: bool, site: usize, stage: usize, class: usize, delta: i32) {
         let w = &mut self.waiting[site * self.m.n_stages + stage];
         *w = w.wrapping_add_signed(delta);
-        self.rec.queue_change(self.now, stage, delta, person);
+        self.rec.queue_change(self.now, stage, class, delta, person);
     }
 
     /// Whether staff have gone home (a hard close, between `staff_until` and opening).
@@ -932,10 +946,11 @@ impl Sim<'_> {
         } else {
             p.queued_seq = self.queued_seq;
             self.queued_seq += 1;
-            let q = self.m.queue_index(site, stage, ctype, p.class as usize);
+            let class = p.class as usize;
+            let q = self.m.queue_index(site, stage, ctype, class);
             let person = p.phase != Phase::Task;
             self.queues[q].push_back(id);
-            self.queue_change(person, site, stage, 1);
+            self.queue_change(person, site, stage, class, 1);
         }
     }
 
@@ -947,6 +962,9 @@ impl Sim<'_> {
         let absent_call = self.m.scenario.calling.absent_call;
         let p = &mut self.people[id as usize];
         p.service_start = now;
+        if p.phase != Phase::Task && !p.away {
+            p.waited += now - p.queued_at;
+        }
         let duration = match p.phase {
             Phase::Route if p.absent && !p.called => absent_call,
             Phase::Route => p.service[p.step as usize],
@@ -1095,6 +1113,7 @@ impl Sim<'_> {
         let p = &self.people[id as usize];
         let eligible = self.m.scenario.case_types[p.ctype as usize].counts_toward_target;
         self.rec.case_closed(p.arrival, p.trips, completed, eligible, first_trip_on_time);
+        self.rec.case_waited(p.arrival, p.waited);
         self.free_slots.push(id);
     }
 
@@ -1105,6 +1124,7 @@ impl Sim<'_> {
         let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
         self.rec.visit_end(self.now, p.arrival, p.visit_start, ctype, eligible, end);
         self.in_hall[site] -= 1;
+        self.rec.presence_change(self.now, site, -1);
     }
 
     /// The person leaves the hall (the visit ending as `end`) while their
@@ -1165,6 +1185,7 @@ impl Sim<'_> {
             p.step = 0;
         }
         self.in_hall[p.site as usize] += 1;
+        self.rec.presence_change(now, p.site as usize, 1);
         self.rec.returned(p.arrival);
         self.join_queue(id);
         self.start_patience(id);
@@ -1178,7 +1199,11 @@ impl Sim<'_> {
             if self.m.present[stage] {
                 // Only people wait for a window: tasks are back-office work.
                 while let Some(id) = self.queues[q].pop_front() {
-                    self.queue_change(true, site, stage, -1);
+                    self.queue_change(true, site, stage, q % self.m.n_classes, -1);
+                    let p = &mut self.people[id as usize];
+                    p.waited += self.now - p.queued_at;
+                    let since_ticket = (!p.called).then(|| self.now - p.ticket);
+                    self.rec.left_queue(p.arrival, p.ctype as usize, stage, since_ticket);
                     self.send_home(id, true, VisitEnd::Unfinished);
                 }
             } else {
@@ -1230,7 +1255,7 @@ impl Sim<'_> {
         self.queues[q].pop_front();
         let (site, stage) = self.m.queue_place(q);
         let person = self.m.present[stage] || self.people[id as usize].phase != Phase::Task;
-        self.queue_change(person, site, stage, -1);
+        self.queue_change(person, site, stage, q % self.m.n_classes, -1);
         self.start_service(pool, id);
         true
     }

@@ -31,6 +31,8 @@ pub struct Scenario {
     pub seed: u64,
     /// The headline completion target, minutes (> 0; 60 by default).
     pub completion_target: f64,
+    /// Targets for the wait from ticket to call, minutes, ascending, each > 0.
+    pub wait_targets: Vec<f64>,
     /// Most people in the hall at once (seats, ticket limit); more are turned away.
     pub hall_capacity: Option<u32>,
     /// What happens to people still waiting when staff's day ends.

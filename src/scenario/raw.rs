@@ -87,6 +87,7 @@ pub struct PreReview {
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     pub completion_minutes: Option<S<f64>>,
+    pub wait_minutes: Option<S<Vec<S<f64>>>>,
 }
 
 #[derive(Debug, Deserialize)]

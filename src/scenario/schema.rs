@@ -150,6 +150,14 @@ pub const KEYS: &[Key] = &[
         "The completion target, from entering the hall (the guides' queue, or the ticket) to completion. Two figures use it. `within_<N>_min` (what staffing controls): of the visits of eligible case types, the share that completed the case within N minutes of entering; a visit that ends any other way is a miss (completed late, gave up, balked, turned away at capacity, sent home at a hard close, left for later-day work), and only visits ended by a missing paper (found by a window or a guide) or an absent ticket are left out. `first_trip_within_<N>_min` (what the citizen lives): of all eligible cases, the share completed on their first visit within N minutes of entering; it is at most the one-trip rate.",
     ),
     key(
+        "targets.wait_minutes",
+        "list of numbers",
+        "minutes",
+        "none",
+        "up to 10 values, each > 0, no repeats",
+        "Targets for the wait from ticket to call, such as `[5, 10, 15]`. Each T gives `wait_within_<T>_min`: of the people who took a ticket and were called or left before it, the share called within T minutes (those who left count as not called in time); overall, per case type (`type.<name>.wait_within_<T>_min`) and per stage (`stage.<name>.wait_within_<T>_min`, the wait in that stage's queue).",
+    ),
+    key(
         "arrivals.per_day",
         "number",
         "people/day",

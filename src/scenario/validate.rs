@@ -42,6 +42,8 @@ const SHARE_TOLERANCE: f64 = 1e-6;
 pub const DEFAULT_BUDGET: f64 = 20.0;
 /// Default completion target, minutes.
 pub const DEFAULT_COMPLETION_TARGET: f64 = 60.0;
+/// Most entries of `targets.wait_minutes`.
+pub const MAX_WAIT_TARGETS: usize = 10;
 /// Default replications.
 pub const DEFAULT_REPLICATIONS: u32 = 100;
 /// Default master seed.
@@ -335,6 +337,25 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         Some(v) => c.positive(v, "targets.completion_minutes", "minutes"),
         None => Some(DEFAULT_COMPLETION_TARGET),
     };
+    let mut wait_targets = Vec::new();
+    if let Some(list) = r.targets.as_ref().and_then(|t| t.get_ref().wait_minutes.as_ref()) {
+        if list.get_ref().len() > MAX_WAIT_TARGETS {
+            c.err::<()>(
+                list.span(),
+                "targets.wait_minutes",
+                format!("at most {MAX_WAIT_TARGETS} targets, got {}", list.get_ref().len()),
+            );
+        }
+        for (i, v) in list.get_ref().iter().enumerate() {
+            if let Some(t) = c.positive(v, &format!("targets.wait_minutes[{i}]"), "minutes") {
+                if wait_targets.contains(&t) {
+                    c.err::<()>(v.span(), format!("targets.wait_minutes[{i}]"), format!("{t} is listed twice"));
+                }
+                wait_targets.push(t);
+            }
+        }
+        wait_targets.sort_by(f64::total_cmp);
+    }
 
     // [arrivals]
     let arrivals = check_arrivals(&mut c, &r, continuous, hours);
@@ -828,6 +849,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             replications: reps as u32,
             seed: seed as u64,
             completion_target: target,
+            wait_targets,
             hall_capacity,
             closing,
             returns,

@@ -46,6 +46,11 @@ pub fn within_target_key(target_minutes: f64) -> String {
     format!("within_{}_min", fmt_minutes(target_minutes))
 }
 
+/// Name of a wait-target KPI, such as `wait_within_10_min`.
+pub fn wait_within_key(target_minutes: f64) -> String {
+    format!("wait_within_{}_min", fmt_minutes(target_minutes))
+}
+
 /// Name of the citizen's completion-target KPI, such as `first_trip_within_60_min`.
 pub fn first_trip_key(target_minutes: f64) -> String {
     format!("first_trip_{}", within_target_key(target_minutes))
@@ -111,6 +116,7 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     let per_day = matches!(s.horizon, Horizon::Days { .. });
     let count_unit = if per_day { "people/day" } else { "people" };
     let observed = observed_minutes(model, r);
+    let patience = s.case_types.iter().any(|t| t.patience.is_some());
     let mut k = KpiSet::default();
     k.push("arrived", count_unit, "people who took a ticket", r.arrived as f64 / days);
     k.push("completed", count_unit, "people whose route was completed in the hall", r.completed as f64 / days);
@@ -148,7 +154,7 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         let what = "share of people who left at once on seeing the displayed wait (a failed trip)";
         k.push("balked", "share", what, ratio(r.balked as f64, came));
     }
-    if s.case_types.iter().any(|t| t.patience.is_some()) {
+    if patience {
         let what = "share of people who left before their first call (a failed trip)";
         k.push("abandoned", "share", what, ratio(r.abandoned as f64, r.arrived as f64));
     }
@@ -177,12 +183,38 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     k.push("wait_p50", "minutes", "wait from ticket to first call, median", fw.quantile(0.5));
     k.push("wait_p90", "minutes", "wait from ticket to first call, 90th percentile", fw.quantile(0.9));
     k.push("wait_p95", "minutes", "wait from ticket to first call, 95th percentile", fw.quantile(0.95));
+    // Everyone who took a ticket and was called or left before the call.
+    let ticketed = (r.first_wait.n + r.left_before_call) as f64;
     k.push(
         "waited",
         "share",
-        "share of people who found no free window at their first stage",
-        ratio(r.first_wait_positive as f64, r.first_wait.n as f64),
+        "share of people who did not get a window at once: waited for their first call, or left before it",
+        ratio((r.first_wait_positive + r.left_before_call) as f64, ticketed),
     );
+    for (j, &t) in s.wait_targets.iter().enumerate() {
+        k.push(
+            wait_within_key(t),
+            "share",
+            format!(
+                "share of people called within {} minutes of their ticket (those who left before the call count as not called in time)",
+                fmt_minutes(t)
+            ),
+            ratio(r.first_wait_within[j] as f64, ticketed),
+        );
+    }
+    if patience || s.closing == Closing::Hard {
+        let what = "wait from ticket to first call or to leaving unserved, mean over everyone who took a ticket";
+        k.push("wait_mean_all", "minutes", what, ratio(r.first_wait.sum + r.left_wait.sum, ticketed));
+    }
+    if patience {
+        let what = "wait from ticket to leaving, mean over those who gave up";
+        k.push("abandoned.wait_mean", "minutes", what, r.abandoned_wait.mean());
+    }
+    let cw = &r.case_wait_hist;
+    let what = "time a case's person waited in queues, all stages and visits, mean over cases that got into the hall";
+    k.push("case_wait_mean", "minutes", what, r.case_wait.mean());
+    let what = "time a case's person waited in queues, all stages and visits, 90th percentile";
+    k.push("case_wait_p90", "minutes", what, cw.quantile(0.9));
     if s.arrivals.green_channel_share > 0.0 || s.appointments.is_some() {
         let what = "green-channel and booked people (called first): wait from ticket to first call, mean";
         let key = "green_channel.wait_mean";
@@ -239,6 +271,24 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
         ratio(r.queue.area, observed),
     );
     k.push("queue_max", "people", "people waiting for any stage, most at once", f64::from(r.queue.max));
+    for (c, q) in r.class_queue.iter().enumerate() {
+        let top = c + 1 == r.class_queue.len() && (s.arrivals.green_channel_share > 0.0 || s.appointments.is_some());
+        let what = if top {
+            format!("people waiting in priority class {c} (the green channel and booked tickets), time-average")
+        } else {
+            format!("people waiting in priority class {c}, time-average")
+        };
+        k.push(format!("class.{c}.queue_mean"), "people", what, ratio(q.area, observed));
+    }
+    let what = "people in the hall (waiting, in a hand-off or at a window), time-average while the hall is open";
+    k.push("present_mean", "people", what, ratio(r.present.area, observed));
+    k.push("present_max", "people", "people in the hall, most at once", f64::from(r.present.max));
+    for (site, p) in s.sites.iter().zip(&r.site_present) {
+        let what = format!("people in {}, time-average while the halls are open", site.name);
+        k.push(format!("site.{}.present_mean", site.name), "people", what, ratio(p.area, observed));
+        let what = format!("people in {}, most at once", site.name);
+        k.push(format!("site.{}.present_max", site.name), "people", what, f64::from(p.max));
+    }
     for (i, st) in s.stages.iter().enumerate() {
         let p = format!("stage.{}", st.name);
         k.push(
@@ -271,6 +321,19 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
             format!("share of people through {} within its {}-minute budget", st.name, fmt_minutes(st.budget)),
             ratio(r.stage_within_budget[i] as f64, r.stage_time[i].n as f64),
         );
+        let n = s.wait_targets.len();
+        for (j, &t) in s.wait_targets.iter().enumerate() {
+            k.push(
+                format!("{p}.{}", wait_within_key(t)),
+                "share",
+                format!(
+                    "share of people through or leaving {}'s queue who waited in it at most {} minutes",
+                    st.name,
+                    fmt_minutes(t)
+                ),
+                ratio(r.stage_wait_within[i * n + j] as f64, (r.stage_wait[i].n + r.stage_left[i]) as f64),
+            );
+        }
         k.push(
             format!("{p}.queue_mean"),
             "people",
@@ -293,6 +356,15 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
             format!("{}: wait from ticket to first call, mean", t.name),
             r.type_wait[i].mean(),
         );
+        let n = s.wait_targets.len();
+        for (j, &wt) in s.wait_targets.iter().enumerate() {
+            k.push(
+                format!("{p}.{}", wait_within_key(wt)),
+                "share",
+                format!("{}: share called within {} minutes of the ticket", t.name, fmt_minutes(wt)),
+                ratio(r.type_wait_within[i * n + j] as f64, (r.type_wait[i].n + r.type_left_before_call[i]) as f64),
+            );
+        }
         let tis = &r.type_time_in_system[i];
         k.push(
             format!("{p}.time_in_system_mean"),
@@ -353,12 +425,12 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
 pub fn definitions(model: &Model) -> (Vec<KpiDef>, Vec<KpiDef>) {
     let s = &model.scenario;
     let empty = Recorder::new(
-        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites()),
+        model.sizes(),
         s.days() as usize,
         0.0,
         (0.0, 0.0),
         s.hours().map(|h| (h.opens, h.staff_until)),
-        s.completion_target,
+        (s.completion_target, &s.wait_targets),
     );
     (kpis(model, &empty).defs, hourly(model, &empty).into_iter().map(|s| s.def).collect())
 }
@@ -400,6 +472,9 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
     });
     push("queue_max".into(), "people", "people waiting for any stage, most at once in the hour".into(), &|i| {
         f64::from(r.queue.hourly_max[i])
+    });
+    push("present_mean".into(), "people", "people in the hall, time-average in the hour".into(), &|i| {
+        r.present.hourly[i] / (60.0 * days)
     });
     for (j, st) in s.stages.iter().enumerate() {
         push(

@@ -200,6 +200,8 @@ pub struct Recorder {
     pub window: (f64, f64),
     /// The completion target, minutes.
     pub target: f64,
+    /// Targets for the wait from ticket to call, minutes.
+    pub wait_targets: Vec<f64>,
 
     pub arrived: u64,
     pub completed: u64,
@@ -216,6 +218,18 @@ pub struct Recorder {
     pub visit_time: Tally,
     /// Wait from ticket to first call, minutes.
     pub first_wait: Tally,
+    /// Per wait target: first calls within it.
+    pub first_wait_within: Vec<u64>,
+    /// People who left before their first call (gave up, or sent home at a
+    /// hard close), and their waits from ticket to leaving, minutes.
+    pub left_before_call: u64,
+    pub left_wait: Tally,
+    /// Waits of those who gave up, minutes.
+    pub abandoned_wait: Tally,
+    /// Time a case's person spent waiting in queues, all stages and visits,
+    /// per case that got into the hall, minutes.
+    pub case_wait: Tally,
+    pub case_wait_hist: LogHistogram,
     /// People who found no free server at their first stage.
     pub first_wait_positive: u64,
     /// Wait before first call of green-channel people, minutes.
@@ -263,15 +277,29 @@ pub struct Recorder {
     pub stage_service: Vec<Tally>,
     pub stage_time: Vec<Tally>,
     pub stage_within_budget: Vec<u64>,
+    /// Per stage: people who left its queue unserved; per (stage, wait
+    /// target), at `stage * targets + k`: waits in its queue within the target.
+    pub stage_left: Vec<u64>,
+    pub stage_wait_within: Vec<u64>,
     /// Per case type: wait before first call and time to completion, minutes,
     /// and completions within the target.
     pub type_wait: Vec<Tally>,
     pub type_time_in_system: Vec<Tally>,
     pub type_visits: Vec<u64>,
     pub type_within_target: Vec<u64>,
+    /// Per case type: people who left before the first call; per (type, wait
+    /// target), at `type * targets + k`: first calls within the target.
+    pub type_left_before_call: Vec<u64>,
+    pub type_wait_within: Vec<u64>,
     pub stage_queue: Vec<TimeWeighted>,
     /// People waiting for any stage (tasks without their person not counted).
     pub queue: TimeWeighted,
+    /// People waiting, per priority class (empty with one class).
+    pub class_queue: Vec<TimeWeighted>,
+    /// People in the hall: waiting, in a hand-off or at a window; and per
+    /// hall of a city (empty with one hall).
+    pub present: TimeWeighted,
+    pub site_present: Vec<TimeWeighted>,
 
     /// Busy servers per pool (in days mode, hourly inside staffed hours).
     pub pool_busy: Vec<TimeWeighted>,
@@ -293,17 +321,21 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder for `sizes` = (stages, pools, case types, sites) over `days` days;
-    /// `staffed` is the staffed part of each day, minutes after midnight.
+    /// A recorder for `sizes` = (stages, pools, case types, sites, priority
+    /// classes) over `days` days; `staffed` is the staffed part of each day,
+    /// minutes after midnight; `targets` the completion target and the wait
+    /// targets, minutes.
     pub fn new(
-        sizes: (usize, usize, usize, usize),
+        sizes: (usize, usize, usize, usize, usize),
         days: usize,
         count_from: f64,
         window: (f64, f64),
         staffed: Option<(f64, f64)>,
-        target: f64,
+        targets: (f64, &[f64]),
     ) -> Self {
-        let (stages, pools, types, sites) = sizes;
+        let (stages, pools, types, sites, classes) = sizes;
+        let (target, wait_targets) = targets;
+        let n_targets = wait_targets.len();
         let (queue_bd, pool_bd) = match staffed {
             Some((opens, until)) => (Breakdown::Hourly, Breakdown::Staffed { opens, until, days: days as f64 }),
             None => (Breakdown::None, Breakdown::None),
@@ -312,6 +344,7 @@ impl Recorder {
             count_from,
             window,
             target,
+            wait_targets: wait_targets.to_vec(),
             arrived: 0,
             completed: 0,
             eligible: 0,
@@ -320,6 +353,12 @@ impl Recorder {
             first_trip_within_target: 0,
             visit_time: Tally::default(),
             first_wait: Tally::default(),
+            first_wait_within: vec![0; n_targets],
+            left_before_call: 0,
+            left_wait: Tally::default(),
+            abandoned_wait: Tally::default(),
+            case_wait: Tally::default(),
+            case_wait_hist: LogHistogram::new(),
             first_wait_positive: 0,
             green_wait: Tally::default(),
             diverted: 0,
@@ -344,12 +383,23 @@ impl Recorder {
             stage_service: vec![Tally::default(); stages],
             stage_time: vec![Tally::default(); stages],
             stage_within_budget: vec![0; stages],
+            stage_left: vec![0; stages],
+            stage_wait_within: vec![0; stages * n_targets],
             type_wait: vec![Tally::default(); types],
             type_time_in_system: vec![Tally::default(); types],
             type_visits: vec![0; types],
             type_within_target: vec![0; types],
+            type_left_before_call: vec![0; types],
+            type_wait_within: vec![0; types * n_targets],
             stage_queue: vec![TimeWeighted::new(window, queue_bd); stages],
             queue: TimeWeighted::new(window, queue_bd),
+            class_queue: if classes > 1 {
+                vec![TimeWeighted::new(window, Breakdown::None); classes]
+            } else {
+                Vec::new()
+            },
+            present: TimeWeighted::new(window, queue_bd),
+            site_present: if sites > 1 { vec![TimeWeighted::new(window, Breakdown::None); sites] } else { Vec::new() },
             pool_busy: vec![TimeWeighted::new(window, pool_bd); pools],
             pool_on_duty: vec![TimeWeighted::new(window, pool_bd); pools],
             pool_excess: vec![TimeWeighted::new(window, pool_bd); pools],
@@ -383,6 +433,41 @@ impl Recorder {
         if self.counts(arrival) {
             self.abandoned += 1;
             self.unserved_wait.add(wait);
+            self.abandoned_wait.add(wait);
+        }
+    }
+
+    /// A person of type `ctype` leaves the queue of `stage` unserved (gave
+    /// up, or sent home at a hard close); `since_ticket` minutes after the
+    /// ticket if not yet called once (None otherwise).
+    #[inline]
+    pub fn left_queue(&mut self, arrival: f64, ctype: usize, stage: usize, since_ticket: Option<f64>) {
+        if self.counts(arrival) {
+            self.stage_left[stage] += 1;
+            if let Some(wait) = since_ticket {
+                self.left_before_call += 1;
+                self.type_left_before_call[ctype] += 1;
+                self.left_wait.add(wait);
+            }
+        }
+    }
+
+    /// A case whose person got into the hall is settled, after `waited`
+    /// minutes in queues over all its stages and visits.
+    #[inline]
+    pub fn case_waited(&mut self, arrival: f64, waited: f64) {
+        if self.counts(arrival) {
+            self.case_wait.add(waited);
+            self.case_wait_hist.record(waited);
+        }
+    }
+
+    /// People in hall `site` change by `delta` at `t`.
+    #[inline]
+    pub fn presence_change(&mut self, t: f64, site: usize, delta: i32) {
+        self.present.change(t, delta);
+        if let Some(p) = self.site_present.get_mut(site) {
+            p.change(t, delta);
         }
     }
 
@@ -504,13 +589,17 @@ impl Recorder {
         }
     }
 
-    /// The queue of `stage` changes by `delta` at `t`; `person` is false for
-    /// back-office work without its person, which is not in the people count.
+    /// The queue of `stage` (priority `class`) changes by `delta` at `t`;
+    /// `person` is false for back-office work without its person, which is
+    /// not in the people count.
     #[inline]
-    pub fn queue_change(&mut self, t: f64, stage: usize, delta: i32, person: bool) {
+    pub fn queue_change(&mut self, t: f64, stage: usize, class: usize, delta: i32, person: bool) {
         self.stage_queue[stage].change(t, delta);
         if person {
             self.queue.change(t, delta);
+            if let Some(q) = self.class_queue.get_mut(class) {
+                q.change(t, delta);
+            }
         }
     }
 
@@ -527,6 +616,12 @@ impl Recorder {
             self.first_wait.add(wait);
             self.first_wait_positive += u64::from(wait > 0.0);
             self.type_wait[ctype].add(wait);
+            let n = self.wait_targets.len();
+            for (k, &target) in self.wait_targets.iter().enumerate() {
+                let within = u64::from(wait <= target);
+                self.first_wait_within[k] += within;
+                self.type_wait_within[ctype * n + k] += within;
+            }
             self.first_wait_hist.record(wait);
             if self.by_hour {
                 self.hourly.first_wait[hour_of(arrival)].add(wait);
@@ -561,6 +656,10 @@ impl Recorder {
             self.stage_service[stage].add(service);
             self.stage_time[stage].add(time);
             self.stage_within_budget[stage] += u64::from(time <= budget);
+            let n = self.wait_targets.len();
+            for (k, &target) in self.wait_targets.iter().enumerate() {
+                self.stage_wait_within[stage * n + k] += u64::from(wait <= target);
+            }
         }
     }
 
@@ -589,7 +688,9 @@ impl Recorder {
     pub fn close_window(&mut self, t: f64) {
         self.window.1 = self.window.1.min(t);
         let pools = self.pool_busy.iter_mut().chain(&mut self.pool_on_duty).chain(&mut self.pool_excess);
-        for q in self.stage_queue.iter_mut().chain(std::iter::once(&mut self.queue)).chain(pools) {
+        let people =
+            self.class_queue.iter_mut().chain(&mut self.site_present).chain([&mut self.queue, &mut self.present]);
+        for q in self.stage_queue.iter_mut().chain(people).chain(pools) {
             q.close(t);
         }
     }

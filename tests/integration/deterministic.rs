@@ -11,6 +11,8 @@ fn one_window_with_fixed_gaps_and_services() {
 [simulation]
 horizon_minutes = 1000
 max_arrivals = 5
+[targets]
+wait_minutes = [2, 3.5]
 [arrivals]
 interarrival = { dist = "deterministic", value = 2 }
 [[stage]]
@@ -30,6 +32,11 @@ service.serve = { dist = "deterministic", value = 3 }
     assert_exact(&r, "wait_mean", 2.0);
     assert_exact(&r, "wait_max", 4.0);
     assert_exact(&r, "waited", 0.8);
+    assert_exact(&r, "wait_within_2_min", 0.6);
+    assert_exact(&r, "wait_within_3.5_min", 0.8);
+    assert_exact(&r, "stage.serve.wait_within_2_min", 0.6);
+    assert_exact(&r, "type.c.wait_within_3.5_min", 0.8);
+    assert_exact(&r, "case_wait_mean", 2.0);
     assert_exact(&r, "time_in_system_mean", 5.0);
     assert_exact(&r, "time_in_system_max", 7.0);
     // Observed until the last arrival (minute 10): waiting [4,5], [6,8], [8,10].

@@ -134,6 +134,9 @@ service.serve = {{ dist = "exponential", mean = 1.0 }}
     let r = run(&toml, 4, 40);
     assert_covers(&r, "type.green.wait_mean", exact_high);
     assert_covers(&r, "type.regular.wait_mean", exact_low);
+    // Little's law per class: L = λ_k W_k.
+    assert_covers(&r, "class.1.queue_mean", s1 * exact_high);
+    assert_covers(&r, "class.0.queue_mean", lambda * (1.0 - high) * exact_low);
 }
 
 #[test]
@@ -153,6 +156,9 @@ fn littles_law_holds_on_the_municipal_hall() {
         assert!((area / waits - 1.0).abs() < 1e-9, "queue area {area} vs waits {waits}");
         let tasks = r.stage_queue[follow_up].area;
         assert!((r.queue.area - (area - tasks)).abs() < 1e-6 * area, "people's queue leaves out the follow-ups");
+        // Little's law on people present: the area under the people-in-the-hall
+        // path is the sum of every visit's time in the hall.
+        assert!((r.present.area / r.visit_time.sum - 1.0).abs() < 1e-9, "people present");
         let service: f64 = r.stage_service.iter().map(|t| t.sum).sum();
         let busy: f64 = r.pool_busy.iter().map(|b| b.area).sum();
         assert!((busy / service - 1.0).abs() < 1e-9, "busy {busy} vs service {service}");
@@ -189,4 +195,96 @@ fn a_continuous_hall_takes_a_capacity_but_no_hours() {
     let e = hallsim::scenario::parse(&hours, "c.toml", "c").unwrap_err();
     assert_eq!(e.diagnostics.len(), 1, "{e}");
     assert!(e.to_string().contains("hall.opens") && e.to_string().contains("only `capacity`"), "{e}");
+}
+
+#[test]
+fn mmc_wait_distribution_and_quantiles_match_theory() {
+    // M/M/c: P(W <= t) = 1 - C e^(-(cμ - λ) t), C the Erlang C probability;
+    // so the p-quantile, for p above 1 - C, is ln(C / (1 - p)) / (cμ - λ).
+    let (c, lambda) = (10, 9.0);
+    let erlang = erlang_c(c, lambda);
+    let rate = f64::from(c) - lambda;
+    let toml = single_stage(lambda, c, r#"{ dist = "exponential", mean = 1.0 }"#, 20_000.0, 2_000.0)
+        .replace("[arrivals]", "[targets]\nwait_minutes = [0.5, 1, 2]\n[arrivals]");
+    let r = run(&toml, 31, 40);
+    for t in [0.5, 1.0, 2.0] {
+        let key = format!("wait_within_{t}_min").replace(".0_", "_");
+        assert_covers(&r, &key, 1.0 - erlang * (-rate * t).exp());
+    }
+    for (key, p) in [("wait_p50", 0.5), ("wait_p90", 0.9), ("wait_p95", 0.95)] {
+        assert!(1.0 - erlang < p);
+        assert_covers(&r, key, (erlang / (1.0 - p)).ln() / rate);
+    }
+}
+
+#[test]
+fn erlang_a_abandonment_matches_theory() {
+    // M/M/c+M: a birth-death chain with death rate min(n, c) μ + (n - c)+ θ;
+    // the abandoning share is θ E[(N - c)+] / λ.
+    let (c, lambda, mu, theta) = (3usize, 3.0, 1.0, 0.5);
+    let mut weights = vec![1.0f64];
+    for n in 1..400 {
+        let death = n.min(c) as f64 * mu + n.saturating_sub(c) as f64 * theta;
+        weights.push(weights[n - 1] * lambda / death);
+    }
+    let total: f64 = weights.iter().sum();
+    let queue: f64 = weights.iter().enumerate().map(|(n, w)| n.saturating_sub(c) as f64 * w).sum::<f64>() / total;
+    let exact = theta * queue / lambda;
+    let toml = single_stage(lambda, c as u32, r#"{ dist = "exponential", mean = 1.0 }"#, 20_000.0, 2_000.0)
+        .replace("service.serve", "patience = { dist = \"exponential\", mean = 2.0 }\nservice.serve");
+    // 200 replications: the abandoning share is a small difference of rates.
+    let r = run(&toml, 32, 200);
+    assert_covers(&r, "abandoned", exact);
+    // Those who wait and those who leave: E[queue] = λ × mean wait over all arrivals.
+    assert_covers(&r, "wait_mean_all", queue / lambda);
+}
+
+#[test]
+fn hourly_arrival_counts_match_the_profile() {
+    // Days mode, a profile of four hours: each hour's mean count is its share
+    // of per_day. Nine checks (incl. empty hours) at 99.9% each keep the
+    // family's false-alarm chance under 1% (Bonferroni).
+    let toml = r#"
+[simulation]
+days = 5
+[hall]
+opens = "08:00"
+last_ticket = "12:00"
+[arrivals]
+per_day = 400
+profile = [
+  { from = "08:00", to = "09:00", share = 0.1 },
+  { from = "09:00", to = "10:00", share = 0.4 },
+  { from = "10:00", to = "11:00", share = 0.3 },
+  { from = "11:00", to = "12:00", share = 0.2 },
+]
+[[stage]]
+name = "serve"
+[[pool]]
+name = "w"
+count = 20
+stages = ["serve"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["serve"]
+service.serve = { dist = "exponential", mean = 2 }
+"#;
+    let m = model(toml);
+    let per_rep: Vec<[f64; 24]> = (0..40)
+        .map(|rep| {
+            let rec = hallsim::engine::simulate(&m, 33, rep).record;
+            hallsim::stats::kpi::hourly(&m, &rec)[0].values
+        })
+        .collect();
+    let expected = [(7, 0.0), (8, 40.0), (9, 160.0), (10, 120.0), (11, 80.0), (12, 0.0)];
+    for (hour, exact) in expected {
+        let e = hallsim::stats::estimate::Estimate::with_level(per_rep.iter().map(|v| v[hour]), 0.999);
+        assert!(
+            e.covers(exact) || (exact == 0.0 && e.mean == 0.0),
+            "hour {hour}: {} ± {} against {exact}",
+            e.mean,
+            e.half_width
+        );
+    }
 }
