@@ -1202,7 +1202,7 @@ impl Sim<'_> {
                     self.queue_change(true, site, stage, q % self.m.n_classes, -1);
                     let p = &mut self.people[id as usize];
                     p.waited += self.now - p.queued_at;
-                    let since_ticket = (!p.called).then(|| self.now - p.ticket);
+                    let since_ticket = (!p.called).then_some(self.now - p.ticket);
                     self.rec.left_queue(p.arrival, p.ctype as usize, stage, since_ticket);
                     self.send_home(id, true, VisitEnd::Unfinished);
                 }
