@@ -87,14 +87,15 @@ pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> Str
     page(l, l.comparison_title, &body)
 }
 
-/// A whole page: the shared head (font, styles) around `body`.
+/// A whole page: the shared head (font, styles) around `body`; well-formed
+/// XML too (void elements closed), so XML tools can read it.
 fn page(l: &Labels, title: &str, body: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>{title}</title>
 <style>
 @font-face {{ font-family: "{FONT}"; src: url(data:font/otf;base64,{font}); }}

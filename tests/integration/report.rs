@@ -124,3 +124,56 @@ fn report_opens_in_headless_chromium() {
     };
     assert!(ink > 0.05 && colours > 50, "the screenshot looks empty: {:.1}% ink, {colours} colours", ink * 100.0);
 }
+
+/// Every file under `dir` with one of these extensions, sorted.
+fn files_with(dir: &Path, exts: &[&str], out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_with(&path, exts, out);
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)) {
+            out.push(path);
+        }
+    }
+    out.sort();
+}
+
+#[test]
+fn every_svg_and_html_file_is_well_formed_xml() {
+    let dir = temp_dir("xml");
+    let o = dir.to_str().unwrap();
+    let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tiny.toml");
+    let tiny_more = dir.join("tiny_more.toml");
+    let text = std::fs::read_to_string(tiny).unwrap();
+    std::fs::write(
+        &tiny_more,
+        text.replace("name = \"tiny\"", "name = \"tiny_more\"").replace("count = 2", "count = 3"),
+    )
+    .unwrap();
+    for lang in ["en", "zh"] {
+        let runs: [&[&str]; 4] = [
+            &["run", tiny, "-r", "4"],
+            &["compare", tiny, tiny_more.to_str().unwrap(), "-r", "4"],
+            &["sweep", tiny, "--set", "pool.windows.count=2..3", "-r", "4"],
+            &["plan", tiny, "--target", "wait_p90 <= 10", "-r", "4"],
+        ];
+        for args in runs {
+            let mut args = args.to_vec();
+            args.extend(["-o", o, "-q", "--lang", lang]);
+            let out = hallsim(&args);
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let mut files = Vec::new();
+        files_with(&dir, &["svg", "html"], &mut files);
+        assert!(files.len() >= 10, "{files:?}");
+        for f in files {
+            let text = std::fs::read_to_string(&f).unwrap();
+            if let Err(e) = roxmltree::Document::parse_with_options(
+                &text,
+                roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+            ) {
+                panic!("{} ({lang}) is not well-formed XML: {e}", f.display());
+            }
+        }
+    }
+}

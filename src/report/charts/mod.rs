@@ -219,7 +219,7 @@ fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, Box<dyn Error>> {
     Ok(out)
 }
 
-/// Makes the SVG scale with its container and carry its own font.
+/// Makes the SVG scale with its container (a `viewBox`, once) and carry its own font.
 fn embed_font(svg: &str) -> String {
     let face = format!(
         "<defs><style>@font-face{{font-family:\"{FONT}\";src:url(data:font/otf;base64,{})}}</style></defs>",
@@ -229,7 +229,12 @@ fn embed_font(svg: &str) -> String {
     let open = format!("<svg width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\"");
     match svg.find('>') {
         Some(end) if svg.starts_with("<svg") => {
-            let head = svg[..end].replacen(&format!("<svg width=\"{w}\" height=\"{h}\""), &open, 1);
+            let head = &svg[..end];
+            let head = if head.contains("viewBox=") {
+                head.to_string()
+            } else {
+                head.replacen(&format!("<svg width=\"{w}\" height=\"{h}\""), &open, 1)
+            };
             format!("{head}>{face}{}", &svg[end + 1..])
         }
         _ => svg.to_string(),
