@@ -4,6 +4,7 @@
 
 use super::charts::{Chart, FONT, FONT_BYTES, base64};
 use super::labels::Labels;
+use super::table;
 use crate::experiment::RunResult;
 use crate::experiment::compare::Comparison;
 use crate::scenario::LoadedScenario;
@@ -112,6 +113,7 @@ figure {{ margin: 12px 0; background: #fff; border: 1px solid #ddd; border-radiu
 figure svg {{ width: 100%; height: auto; display: block; }}
 table {{ border-collapse: collapse; margin: 8px 0; background: #fff; width: 100%; }}
 th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
+.scroll {{ overflow-x: auto; }}
 </style>
 </head>
 <body>
@@ -151,6 +153,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
     }
 
     let figures: String = charts.iter().map(figure).collect();
+    let every = every_figure(r, l);
 
     let mut params = String::new();
     if let Horizon::Days { days, hours } = sc.horizon {
@@ -210,7 +213,8 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
 <div class="cards">{cards}</div>
 <p class="meta">{note}</p>
 <h2>{charts_label}</h2>
-{figures}<h2>{parameters}</h2>
+{figures}<h2>{every_label}</h2>
+{every}<h2>{parameters}</h2>
 {params}
 "#,
         title = l.report_title,
@@ -226,8 +230,30 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
         note = l.interval_note,
         charts_label = l.charts,
         parameters = l.parameters,
+        every_label = l.every_figure,
     );
     page(l, &format!("{} · {}", l.report_title, sc.name), &body)
+}
+
+/// Every scalar figure of the run with its interval, unit and meaning.
+fn every_figure(r: &RunResult, l: &Labels) -> String {
+    let mut out = format!(
+        "<div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        l.figure_column, l.value_column, l.meaning_column
+    );
+    for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
+        let (mean, hw) = table::value(d.unit, e);
+        let unit = if d.unit == "share" { String::new() } else { format!(" {}", d.unit) };
+        out += &format!(
+            "<tr><td>{}</td><td>{} {}{}</td><td>{}</td></tr>",
+            esc(&d.key),
+            mean,
+            hw,
+            esc(&unit),
+            esc(&d.description)
+        );
+    }
+    out + "</table></div>\n"
 }
 
 /// The practices the scenario switches on, each with its main figure.

@@ -42,7 +42,8 @@ fn wanted(d: &KpiDef) -> bool {
         )
 }
 
-fn value(unit: &str, e: &Estimate) -> (String, String) {
+/// A value and its half-width as text: shares in %, "-" when undefined.
+pub fn value(unit: &str, e: &Estimate) -> (String, String) {
     let (scale, digits, suffix) = if unit == "share" { (100.0, 1, "%") } else { (1.0, 1, "") };
     let mean = if e.mean.is_finite() { format!("{:.digits$}{suffix}", e.mean * scale) } else { "-".into() };
     let hw = if e.half_width.is_finite() { format!("± {:.digits$}", e.half_width * scale) } else { String::new() };
