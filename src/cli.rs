@@ -195,7 +195,7 @@ fn simulate(pool: &rayon::ThreadPool, s: &LoadedScenario, seed: u64, reps: u32, 
 fn write_run(s: &LoadedScenario, result: &RunResult, o: &RunOptions) -> Result<Vec<String>, Error> {
     let target = o.out.join(&s.scenario.name);
     let mut written = Vec::new();
-    for (name, bytes) in files::all(s, result) {
+    for (name, bytes) in files::all(s, result)? {
         write::write_atomic(&target.join(name), &bytes)?;
         written.push(name.to_string());
     }
@@ -243,7 +243,7 @@ fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Pat
 
 /// Writes a value as one line of JSON.
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Error> {
-    let mut bytes = serde_json::to_vec(value).unwrap_or_default();
+    let mut bytes = serde_json::to_vec(value)?;
     bytes.push(b'\n');
     Ok(write::write_atomic(path, &bytes)?)
 }
@@ -310,7 +310,7 @@ fn write_sweep(
     write::write_atomic(&target.join("sweep.csv"), &crate::report::sweep::csv(name, hash, seed, reps, axes, results))?;
     write::write_atomic(
         &target.join("sweep.json"),
-        &crate::report::sweep::json(name, hash, seed, reps, axes, results),
+        &crate::report::sweep::json(name, hash, seed, reps, axes, results)?,
     )?;
     Ok(())
 }
@@ -391,7 +391,13 @@ fn plan_table(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan) 
     out
 }
 
-fn plan_summary(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan, seed: u64, reps: u32) -> String {
+fn plan_summary(
+    s: &scenario::Scenario,
+    targets: &[plan::Target],
+    p: &plan::Plan,
+    seed: u64,
+    reps: u32,
+) -> Result<String, serde_json::Error> {
     let r = &p.best.result;
     let doc = serde_json::json!({
         "hallsim_version": env!("CARGO_PKG_VERSION"),
@@ -414,7 +420,7 @@ fn plan_summary(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan
             })
         }).collect::<Vec<_>>(),
     });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+    Ok(format!("{}\n", serde_json::to_string_pretty(&doc)?))
 }
 
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -671,7 +677,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             }
             let plan_file = target_dir.join(format!("{name}.toml"));
             write::write_atomic(&plan_file, text.as_bytes())?;
-            let summary = plan_summary(sc, &targets, &p, seed, reps);
+            let summary = plan_summary(sc, &targets, &p, seed, reps)?;
             write::write_atomic(&target_dir.join("plan.json"), summary.as_bytes())?;
             if !o.no_charts {
                 let l = o.lang.labels();
@@ -731,7 +737,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let runs: Vec<Finished> = loaded.iter().map(|s| simulate(&pool, s, seed, reps, &o)).collect();
             let named: Vec<(String, &RunResult)> =
                 loaded.iter().zip(&runs).map(|(s, f)| (s.scenario.name.clone(), &f.result)).collect();
-            let c = compare::compare(&named);
+            let c = compare::compare(&named).map_err(Error::Usage)?;
             let members: Vec<comparison::Member> = loaded
                 .iter()
                 .map(|s| comparison::Member {
@@ -741,7 +747,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 })
                 .collect();
             write::write_atomic(&target.join("comparison.csv"), &comparison::csv(&c, &members, seed, reps))?;
-            write::write_atomic(&target.join("comparison.json"), &comparison::json(&c, &members, seed, reps))?;
+            write::write_atomic(&target.join("comparison.json"), &comparison::json(&c, &members, seed, reps)?)?;
             if !o.no_charts {
                 let l = o.lang.labels();
                 let key = within_target_key(loaded[0].scenario.completion_target);

@@ -11,6 +11,8 @@ pub enum Error {
     Scenarios(Vec<ScenarioError>),
     /// An output could not be written.
     Write(WriteError),
+    /// An output could not be serialized (nothing was written for it).
+    Serialize(String),
     /// The command line asks for something impossible.
     Usage(String),
     /// No staffing the planner tried meets every target.
@@ -24,7 +26,7 @@ impl Error {
         match self {
             Error::Scenarios(_) => 1,
             Error::Usage(_) => 2,
-            Error::Write(_) => 3,
+            Error::Write(_) | Error::Serialize(_) => 3,
             Error::Infeasible(_) => 4,
         }
     }
@@ -43,12 +45,18 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Write(e) => write!(f, "{e}"),
-            Error::Usage(m) | Error::Infeasible(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Infeasible(m) | Error::Serialize(m) => write!(f, "{m}"),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::Serialize(format!("cannot serialize the results as JSON: {e}"))
+    }
+}
 
 impl From<WriteError> for Error {
     fn from(e: WriteError) -> Self {

@@ -53,9 +53,21 @@ fn welch_half_width(a: &Estimate, b: &Estimate) -> f64 {
     student_t_quantile(0.975, df) * se2.sqrt()
 }
 
-/// Compares runs; the first is the baseline. All must share seed and replication count.
-pub fn compare(runs: &[(String, &RunResult)]) -> Comparison {
-    let base = runs[0].1;
+/// Compares runs; the first is the baseline. Runs of another seed or
+/// replication count than the baseline's are refused: their differences
+/// would not be paired.
+pub fn compare(runs: &[(String, &RunResult)]) -> Result<Comparison, String> {
+    let Some((base_name, base)) = runs.first() else {
+        return Err("nothing to compare".into());
+    };
+    for (name, r) in &runs[1..] {
+        if (r.seed, r.replications) != (base.seed, base.replications) {
+            return Err(format!(
+                "{name} ran {} replications under seed {}, {base_name} {} under seed {}: a comparison pairs the same people, so both need the same seed and replications",
+                r.replications, r.seed, base.replications, base.seed
+            ));
+        }
+    }
     let rows = base
         .kpi_defs
         .iter()
@@ -89,7 +101,7 @@ pub fn compare(runs: &[(String, &RunResult)]) -> Comparison {
             row
         })
         .collect();
-    Comparison { names: runs.iter().map(|(n, _)| n.clone()).collect(), rows }
+    Ok(Comparison { names: runs.iter().map(|(n, _)| n.clone()).collect(), rows })
 }
 
 #[cfg(test)]

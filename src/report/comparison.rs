@@ -81,7 +81,7 @@ struct JsonCell {
 }
 
 /// `comparison.json`.
-pub fn json(c: &Comparison, members: &[Member], seed: u64, replications: u32) -> Vec<u8> {
+pub fn json(c: &Comparison, members: &[Member], seed: u64, replications: u32) -> Result<Vec<u8>, serde_json::Error> {
     let fin = |x: f64| x.is_finite().then_some(x);
     let doc = Json {
         hallsim_version: env!("CARGO_PKG_VERSION"),
@@ -114,9 +114,7 @@ pub fn json(c: &Comparison, members: &[Member], seed: u64, replications: u32) ->
             })
             .collect(),
     };
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    out.push(b'\n');
-    out
+    super::files::pretty_json(&doc)
 }
 
 /// The terminal table: baseline value, then each scenario's difference.

@@ -128,8 +128,16 @@ pub fn reported_hours(s: &LoadedScenario, r: &RunResult) -> Vec<usize> {
         .collect()
 }
 
+/// A value as pretty JSON with a trailing newline. A value that cannot be
+/// written is an error, never an empty file.
+pub fn pretty_json(value: &impl Serialize) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = serde_json::to_vec_pretty(value)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 /// `summary.json`: every KPI with its interval, pooled quantiles and hourly series.
-pub fn summary_json(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
+pub fn summary_json(s: &LoadedScenario, r: &RunResult) -> Result<Vec<u8>, serde_json::Error> {
     let id = RunId::new(s, r);
     let (mode, days, horizon, warmup) = match s.scenario.horizon {
         Horizon::Days { days, .. } => ("days", Some(days), None, None),
@@ -186,9 +194,7 @@ pub fn summary_json(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
             })
             .collect(),
     };
-    let mut out = serde_json::to_vec_pretty(&summary).unwrap_or_default();
-    out.push(b'\n');
-    out
+    pretty_json(&summary)
 }
 
 /// A CSV field: numbers in shortest round-trip form, NaN as empty, text quoted when needed.
@@ -276,11 +282,24 @@ pub fn replications_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
 }
 
 /// Every output file of a run: (file name, bytes).
-pub fn all(s: &LoadedScenario, r: &RunResult) -> Vec<(&'static str, Vec<u8>)> {
-    vec![
-        ("summary.json", summary_json(s, r)),
+pub fn all(s: &LoadedScenario, r: &RunResult) -> Result<Vec<(&'static str, Vec<u8>)>, serde_json::Error> {
+    Ok(vec![
+        ("summary.json", summary_json(s, r)?),
         ("summary.csv", summary_csv(s, r)),
         ("hourly.csv", hourly_csv(s, r)),
         ("replications.csv", replications_csv(s, r)),
-    ]
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_json_cannot_hold_is_an_error_not_an_empty_file() {
+        // JSON object keys must be strings.
+        let map: std::collections::BTreeMap<(u8, u8), u8> = [((1, 2), 3)].into();
+        assert!(pretty_json(&map).is_err());
+        assert_eq!(pretty_json(&[1, 2]).unwrap(), b"[\n  1,\n  2\n]\n");
+    }
 }

@@ -60,7 +60,14 @@ struct JsonKpi<'a> {
 }
 
 /// `sweep.json`.
-pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[PointResult]) -> Vec<u8> {
+pub fn json(
+    name: &str,
+    hash: &str,
+    seed: u64,
+    reps: u32,
+    axes: &[Axis],
+    points: &[PointResult],
+) -> Result<Vec<u8>, serde_json::Error> {
     let doc = Json {
         hallsim_version: env!("CARGO_PKG_VERSION"),
         scenario: name,
@@ -88,9 +95,7 @@ pub fn json(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points:
             })
             .collect(),
     };
-    let mut out = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    out.push(b'\n');
-    out
+    super::files::pretty_json(&doc)
 }
 
 /// The terminal table: one line per point with the headline KPIs.

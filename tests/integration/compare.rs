@@ -17,7 +17,7 @@ fn pairing_narrows_the_interval_of_a_difference() {
     let more = base.replace("count = 34 ", "count = 35 ");
     let a = run_replications(&model(&base), 5, 40);
     let b = run_replications(&model(&more), 5, 40);
-    let c = compare(&[("a".into(), &a), ("b".into(), &b)]);
+    let c = compare(&[("a".into(), &a), ("b".into(), &b)]).unwrap();
     for key in ["wait_mean", "time_in_system_mean", "stage.accept.within_budget"] {
         let row = c.rows.iter().find(|r| r.key == key).unwrap();
         let paired = row.differences[1].unwrap().half_width;
@@ -53,5 +53,15 @@ fn compare_writes_csv_and_json_and_marks_significance() {
     assert_eq!(json["scenarios"].as_array().unwrap().len(), 2);
     for f in ["charts/comparison.svg", "charts/comparison.png", "report.html"] {
         assert!(dir.join("comparison").join(f).metadata().unwrap().len() > 1000, "{f}");
+    }
+}
+
+#[test]
+fn runs_of_another_seed_or_length_are_refused() {
+    let m = model(&municipal());
+    let a = run_replications(&m, 5, 4);
+    for (what, b) in [("seed", run_replications(&m, 6, 4)), ("replications", run_replications(&m, 5, 5))] {
+        let err = compare(&[("a".into(), &a), ("b".into(), &b)]).unwrap_err();
+        assert!(err.contains("same seed and replications"), "{what}: {err}");
     }
 }

@@ -14,7 +14,7 @@ fn summary(toml: &str, seed: u64, replications: u32) -> String {
     let loaded =
         LoadedScenario { scenario: s, file: "same.toml".into(), content_hash: "0".into(), source: String::new() };
     let r = run_replications(&Model::new(loaded.scenario.clone()), seed, replications);
-    String::from_utf8(summary_json(&loaded, &r)).unwrap()
+    String::from_utf8(summary_json(&loaded, &r).unwrap()).unwrap()
 }
 
 fn hall(closing: &str, count: u32, schedule: &str) -> String {

@@ -50,7 +50,7 @@ fn one_integrated_window_pool_waits_less_than_windows_per_type() {
     let integrated = two_types("[[pool]]\nname = \"windows\"\ncount = 4\nstages = [\"accept\"]\n");
     let a = run_replications(&model(&dedicated), 11, 100);
     let b = run_replications(&model(&integrated), 11, 100);
-    let c = compare(&[("dedicated".into(), &a), ("integrated".into(), &b)]);
+    let c = compare(&[("dedicated".into(), &a), ("integrated".into(), &b)]).unwrap();
     let row = c.rows.iter().find(|r| r.key == "wait_mean").unwrap();
     let d = row.differences[1].unwrap();
     assert!(d.mean < 0.0 && row.significant(1), "integrated − dedicated wait: {} ± {}", d.mean, d.half_width);
@@ -100,7 +100,7 @@ fn bank_outreach_takes_demand_out_of_the_hall() {
     let base = run_replications(&model(&municipal()), 13, 60);
     let diverted = r.estimate("diverted").unwrap();
     assert!(diverted.covers(2000.0 * 0.13 * 0.3), "diverted {} ± {}", diverted.mean, diverted.half_width);
-    let c = compare(&[("base".into(), &base), ("outreach".into(), &r)]);
+    let c = compare(&[("base".into(), &base), ("outreach".into(), &r)]).unwrap();
     let row = c.rows.iter().find(|r| r.key == "wait_mean").unwrap();
     assert!(row.differences[1].unwrap().mean < 0.0 && row.significant(1));
 }
@@ -133,7 +133,7 @@ fn closing_windows_at_lunch_costs_waits() {
     assert!(lunch.contains("schedule"));
     let a = run_replications(&model(&municipal()), 14, 40);
     let b = run_replications(&model(&lunch), 14, 40);
-    let c = compare(&[("no_lunch_break".into(), &a), ("lunch".into(), &b)]);
+    let c = compare(&[("no_lunch_break".into(), &a), ("lunch".into(), &b)]).unwrap();
     for key in ["wait_mean", "stage.accept.wait_mean"] {
         let row = c.rows.iter().find(|r| r.key == key).unwrap();
         assert!(row.differences[1].unwrap().mean > 0.0 && row.significant(1), "{key}");
@@ -289,7 +289,7 @@ fn assert_pair_moves(path: &str, replications: u32, expected: &[(&str, f64)]) {
     let pair = PAIRS.iter().find(|p| p.1 == path).unwrap();
     let base = run_replications(&model(&read_scenario(pair.0)), 21, replications);
     let after = run_replications(&model(&pair_text(pair)), 21, replications);
-    let c = compare(&[("base".into(), &base), (path.to_string(), &after)]);
+    let c = compare(&[("base".into(), &base), (path.to_string(), &after)]).unwrap();
     for (key, sign) in expected {
         let row = c.rows.iter().find(|r| r.key == *key).unwrap_or_else(|| panic!("no KPI {key}"));
         let d = row.differences[1].unwrap();
@@ -413,7 +413,7 @@ fn city_wide_processing_evens_out_the_halls() {
     let choose = run_replications(&model(&two_halls(0.5)), 31, 60);
     let north = home.estimate("site.north.arrived").unwrap();
     assert!(north.covers(150.0 * 0.7), "north arrivals {} ± {}", north.mean, north.half_width);
-    let c = compare(&[("home".into(), &home), ("choose".into(), &choose)]);
+    let c = compare(&[("home".into(), &home), ("choose".into(), &choose)]).unwrap();
     for (key, sign) in [("wait_mean", -1.0), ("site.north.arrived", -1.0), ("site.south.wait_mean", 1.0)] {
         let row = c.rows.iter().find(|r| r.key == key).unwrap();
         let d = row.differences[1].unwrap();
