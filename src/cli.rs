@@ -383,9 +383,25 @@ fn plan_table(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan) 
         plan::staff_hours(s, &before),
         p.best.staff_hours
     );
-    for t in targets {
-        if let Some(e) = r.estimate(&t.key) {
-            out += &format!("  {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
+    match &p.confirmation {
+        Some((conf_seed, conf)) => {
+            out += &format!(
+                "  on an independent seed ({conf_seed}; the search used another), {}:\n",
+                if p.confirmed { "every target met with 95% confidence" } else { "NOT every target met" }
+            );
+            for t in targets {
+                if let Some(e) = conf.result.estimate(&t.key) {
+                    out += &format!("    {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
+                }
+            }
+        }
+        None => {
+            out += "  on the search seed (no staffing met every target, so nothing was confirmed):\n";
+            for t in targets {
+                if let Some(e) = r.estimate(&t.key) {
+                    out += &format!("    {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
+                }
+            }
         }
     }
     out
@@ -398,27 +414,35 @@ fn plan_summary(
     seed: u64,
     reps: u32,
 ) -> Result<String, serde_json::Error> {
-    let r = &p.best.result;
+    let estimates = |r: &RunResult| {
+        targets
+            .iter()
+            .map(|t| {
+                let e = r.estimate(&t.key);
+                serde_json::json!({
+                    "target": t.to_string(),
+                    "mean": e.map(|e| e.mean),
+                    "ci95_low": e.map(|e| e.low()),
+                    "ci95_high": e.map(|e| e.high()),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
     let doc = serde_json::json!({
         "hallsim_version": env!("CARGO_PKG_VERSION"),
         "scenario": s.name,
         "seed": seed,
         "replications": reps,
         "feasible": p.feasible,
+        "confirmed": p.confirmed,
+        "confirmation_seed": p.confirmation.as_ref().map(|c| c.0),
+        "targets_on_confirmation_seed": p.confirmation.as_ref().map(|c| estimates(&c.1.result)),
+        "targets_on_search_seed": estimates(&p.best.result),
         "staffings_tried": p.evaluations,
         "staff_hours_per_day": p.best.staff_hours,
         "pools": s.pools.iter().enumerate().map(|(i, pool)| serde_json::json!({
             "name": pool.name, "in_file": pool.count, "estimate": p.start[i], "plan": p.best.counts[i],
         })).collect::<Vec<_>>(),
-        "targets": targets.iter().map(|t| {
-            let e = r.estimate(&t.key);
-            serde_json::json!({
-                "target": t.to_string(),
-                "mean": e.map(|e| e.mean),
-                "ci95_low": e.map(|e| e.low()),
-                "ci95_high": e.map(|e| e.high()),
-            })
-        }).collect::<Vec<_>>(),
     });
     Ok(format!("{}\n", serde_json::to_string_pretty(&doc)?))
 }
@@ -700,6 +724,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 write_chart(render_xy("plan", &panels, l), &target_dir);
             }
             let report = plan_table(sc, &targets, &p);
+            if p.feasible && !p.confirmed {
+                return Err(Error::Infeasible(format!(
+                    "the staffing chosen on seed {seed} missed a target on {} independent seeds; more replications (-r) \
+                     make the search's intervals narrower. Last staffing tried, written to {}:\n{report}",
+                    plan::CONFIRMATIONS,
+                    plan_file.display()
+                )));
+            }
             if !p.feasible {
                 return Err(Error::Infeasible(format!(
                     "no staffing the planner tried meets every target with 95% confidence ({} staffings, {seconds:.1} s).\n\
@@ -711,18 +743,13 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             if !o.quiet {
                 let _ = writeln!(
                     out,
-                    "{}: plan meeting {} with 95% confidence; {} staffings tried, {reps} replications each (seed {seed}), {seconds:.1} s",
+                    "{}: plan meeting {} with 95% confidence on an independent seed; {} staffings tried, {reps} replications each (search seed {seed}), {seconds:.1} s",
                     sc.name,
                     targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" and "),
                     p.evaluations
                 );
                 let _ = write!(out, "{report}");
-                let _ = writeln!(
-                    out,
-                    "  wrote {} and plan.json; check it with: hallsim run {} --seed <another seed>",
-                    plan_file.display(),
-                    plan_file.display()
-                );
+                let _ = writeln!(out, "  wrote {} and plan.json", plan_file.display());
             }
             Ok(())
         }

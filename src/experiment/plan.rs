@@ -10,12 +10,18 @@
 //! gets one more server. (3) Descent: each pool in turn is cut by binary
 //! search to the fewest servers that still meet every target, and passes
 //! repeat until no pool can be cut. A target holds "with 95% confidence" when
-//! its whole 95% interval is on the right side of the bound.
+//! its whole 95% interval is on the right side of the bound. (4) Confirmation:
+//! the search chose among staffings on one seed, so its intervals flatter the
+//! choice; the chosen staffing is run again on an independent seed (another
+//! stream, [`confirmation_seed`]) and only that run's intervals are claimed.
+//! Where it misses, the busiest pool gets one more server and a fresh seed
+//! confirms again, up to [`CONFIRMATIONS`] times.
 
 use std::collections::BTreeMap;
 
 use super::{RunResult, run_replications};
 use crate::engine::Model;
+use crate::engine::rng::splitmix64;
 use crate::scenario::model::{ArrivalProcess, Horizon, Scenario};
 
 /// Comparison in a target.
@@ -158,8 +164,14 @@ pub struct Evaluation {
 #[derive(Clone, Debug)]
 pub struct Plan {
     pub start: Vec<u32>,
+    /// The staffing chosen, as simulated on the search seed.
     pub best: Evaluation,
     pub feasible: bool,
+    /// The chosen staffing on an independent seed: the seed and the run
+    /// (None when the search found no feasible staffing).
+    pub confirmation: Option<(u64, Evaluation)>,
+    /// Whether the confirmation run meets every target with 95% confidence.
+    pub confirmed: bool,
     pub evaluations: usize,
     /// Every staffing tried: staff-hours a day and the target KPIs' estimates.
     pub tried: Vec<(f64, Vec<Option<crate::stats::estimate::Estimate>>)>,
@@ -167,6 +179,16 @@ pub struct Plan {
 
 /// Most servers the planner gives one pool.
 pub const MAX_COUNT: u32 = 2_000;
+
+/// Most confirmation runs, each on a fresh seed.
+pub const CONFIRMATIONS: u64 = 4;
+
+/// The seed of confirmation number `attempt` of a plan searched under
+/// `seed`: a stream of its own, never one the search used.
+pub fn confirmation_seed(seed: u64, attempt: u64) -> u64 {
+    let mut state = seed ^ 0x6A09_E667_F3BC_C908 ^ attempt.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    splitmix64(&mut state)
+}
 
 /// Finds the staffing: every evaluation runs `reps` replications under `seed`;
 /// `tried` is called after each new staffing is simulated (for progress).
@@ -176,11 +198,7 @@ pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32, tried: &dyn 
         if let Some(e) = cache.get(counts) {
             return e.clone();
         }
-        let mut sc = s.clone();
-        for (p, &c) in sc.pools.iter_mut().zip(counts) {
-            p.count = c;
-        }
-        let result = run_replications(&Model::new(sc), seed, reps);
+        let result = run_replications(&model_with(s, counts), seed, reps);
         tried(counts);
         let shortfall = targets.iter().map(|t| shortfall(&result, t)).sum();
         let e = Evaluation { counts: counts.to_vec(), staff_hours: staff_hours(s, counts), shortfall, result };
@@ -223,7 +241,16 @@ pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32, tried: &dyn 
     };
     if current.shortfall > 0.0 {
         let evaluations = cache.len();
-        return Plan { start, best: best_infeasible, feasible: false, evaluations, tried: history(&cache) };
+        let best = best_infeasible;
+        return Plan {
+            start,
+            best,
+            feasible: false,
+            confirmation: None,
+            confirmed: false,
+            evaluations,
+            tried: history(&cache),
+        };
     }
     // Descent: cut each pool to the fewest servers that keep every target.
     loop {
@@ -251,6 +278,46 @@ pub fn plan(s: &Scenario, targets: &[Target], seed: u64, reps: u32, tried: &dyn 
             break;
         }
     }
-    let evaluations = cache.len();
-    Plan { start, best: current, feasible: true, evaluations, tried: history(&cache) }
+    // Confirmation on independent seeds.
+    let mut attempt = 0;
+    let (confirmation, confirmed) = loop {
+        let conf_seed = confirmation_seed(seed, attempt);
+        let result = run_replications(&model_with(s, &current.counts), conf_seed, reps);
+        tried(&current.counts);
+        let shortfall = targets.iter().map(|t| shortfall(&result, t)).sum::<f64>();
+        let conf = Evaluation { counts: current.counts.clone(), staff_hours: current.staff_hours, shortfall, result };
+        attempt += 1;
+        if shortfall == 0.0 || attempt == CONFIRMATIONS {
+            break (conf, shortfall == 0.0);
+        }
+        let util =
+            |i: usize| conf.result.estimate(&format!("pool.{}.utilization", s.pools[i].name)).map_or(0.0, |e| e.mean);
+        let Some(busiest) =
+            (0..s.pools.len()).filter(|&i| current.counts[i] < MAX_COUNT).max_by(|&a, &b| util(a).total_cmp(&util(b)))
+        else {
+            break (conf, false);
+        };
+        let mut next = current.counts.clone();
+        next[busiest] += 1;
+        current = eval(&next);
+    };
+    let evaluations = cache.len() + attempt as usize;
+    Plan {
+        start,
+        best: current,
+        feasible: true,
+        confirmation: Some((confirmation_seed(seed, attempt - 1), confirmation)),
+        confirmed,
+        evaluations,
+        tried: history(&cache),
+    }
+}
+
+/// The scenario with each pool's count replaced.
+fn model_with(s: &Scenario, counts: &[u32]) -> Model {
+    let mut sc = s.clone();
+    for (p, &c) in sc.pools.iter_mut().zip(counts) {
+        p.count = c;
+    }
+    Model::new(sc)
 }

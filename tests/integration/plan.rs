@@ -28,10 +28,13 @@ fn a_plan_meets_its_targets_and_still_does_on_a_fresh_seed() {
     let plan: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("municipal-plan/plan.json")).unwrap()).unwrap();
     assert_eq!(plan["feasible"], true);
+    assert_eq!(plan["confirmed"], true);
+    let confirmation_seed = plan["confirmation_seed"].as_u64().unwrap();
+    assert_ne!(confirmation_seed, plan["seed"].as_u64().unwrap(), "confirmed on the search seed");
     for f in ["charts/plan.svg", "charts/plan.png"] {
         assert!(dir.join("municipal-plan").join(f).metadata().unwrap().len() > 1000, "{f}");
     }
-    for t in plan["targets"].as_array().unwrap() {
+    for t in plan["targets_on_confirmation_seed"].as_array().unwrap() {
         let text = t["target"].as_str().unwrap();
         if text.contains(">=") {
             assert!(t["ci95_low"].as_f64().unwrap() >= 0.95, "{t}");
