@@ -171,7 +171,7 @@ pub const KEYS: &[Key] = &[
         "",
         "flat over the ticket hours",
         "time-ordered, disjoint, within the ticket hours; shares in [0, 1] summing to 1",
-        "Share of the day's tickets in each interval; the rate is constant inside an interval and sampled exactly, so no short peak is skipped.",
+        "Share of the day's tickets in each interval, `{ from = \"HH:MM\", to = \"HH:MM\", share = x }`: `share` of `per_day` arrive between `from` and `to`; the rate is constant inside an interval and sampled exactly, so no short peak is skipped.",
     ),
     key(
         "arrivals.rate_per_minute",
@@ -476,7 +476,7 @@ pub const KEYS: &[Key] = &[
         "",
         "none (count all day)",
         "`{ from = \"HH:MM\", to = \"HH:MM\", count = N }`, in time order, inside the staffed hours",
-        "Another number on duty between `from` and `to` each day: a lunch break (count 0, or some windows: staggered), a shift, extra windows at a peak. Staff going off duty finish the case in hand; that time is counted as overtime.",
+        "Another number on duty, `count`, between `from` and `to` each day: a lunch break (count 0, or some windows: staggered), a shift, extra windows at a peak. Entries that meet (one ends where the next starts) apply as one. Staff going off duty finish the case in hand; that time is counted as overtime.",
     ),
     key("[[pool]].site", "string", "", "required with [[site]]", "a site's name", "The hall this pool works in."),
     key("[[case_type]].name", "string", "", "required", "letters, digits, `_`, `-`; unique", "A kind of case."),
@@ -613,22 +613,72 @@ pub fn markdown() -> String {
 mod tests {
     use super::KEYS;
 
-    /// Every field of the raw mirror is documented (the one source of truth
-    /// for what a scenario file may say).
+    /// The schema and the raw mirror list the same keys, both ways: every
+    /// field a file may hold has a line here, and every line is a field.
     #[test]
-    fn every_key_of_the_file_is_documented() {
-        let raw = include_str!("raw.rs");
-        let leaves: Vec<&str> =
-            KEYS.iter().map(|k| k.path.rsplit('.').find(|p| !p.starts_with('<')).unwrap_or(k.path)).collect();
-        let mut missing = Vec::new();
-        for line in raw.lines() {
-            let Some(rest) = line.trim().strip_prefix("pub ") else { continue };
-            let Some((field, _)) = rest.split_once(": ") else { continue };
-            let in_dist = ["mean", "value", "min", "max", "mode", "cv", "values", "from", "to", "share", "count"];
-            if !field.contains(' ') && !leaves.contains(&field) && !in_dist.contains(&field) {
-                missing.push(field);
+    fn schema_and_raw_mirror_list_the_same_keys() {
+        // Where each struct of raw.rs sits in a file; entries of a list are
+        // documented in their list's line, each field named in backticks.
+        let sections = [
+            ("Simulation", "simulation."),
+            ("Hall", "hall."),
+            ("Returns", "returns."),
+            ("Appointments", "appointments."),
+            ("Calling", "calling."),
+            ("Documents", "documents."),
+            ("PreReview", "pre_review."),
+            ("Targets", "targets."),
+            ("Arrivals", "arrivals."),
+            ("Stage", "[[stage]]."),
+            ("Pool", "[[pool]]."),
+            ("Site", "[[site]]."),
+            ("City", "city."),
+            ("CaseType", "[[case_type]]."),
+        ];
+        let entries = [("ProfileEntry", "arrivals.profile"), ("ScheduleEntry", "[[pool]].schedule")];
+        let meaning = |path: &str| KEYS.iter().find(|k| k.path == path).map_or("", |k| k.meaning);
+        let mut from_raw: Vec<String> = super::super::raw::TOP_LEVEL_KEYS
+            .iter()
+            .filter(|k| !sections.iter().any(|(_, p)| p.trim_start_matches("[[").starts_with(*k)))
+            .map(|k| k.to_string())
+            .collect();
+        let mut problems = Vec::new();
+        let mut current = "";
+        for line in include_str!("raw.rs").lines() {
+            if line.starts_with("pub ") {
+                current =
+                    line.strip_prefix("pub struct ").map_or("", |rest| rest.split([' ', '{']).next().unwrap_or(""));
+                continue;
+            }
+            if current.is_empty() {
+                continue;
+            }
+            let Some((field, _)) = line.trim().strip_prefix("pub ").and_then(|r| r.split_once(": ")) else { continue };
+            if let Some((_, prefix)) = sections.iter().find(|(name, _)| *name == current) {
+                from_raw.push(format!("{prefix}{field}"));
+            } else if let Some((_, list)) = entries.iter().find(|(name, _)| *name == current) {
+                if !meaning(list).contains(&format!("`{field}`")) {
+                    problems.push(format!("{list}: its entries' `{field}` is not described"));
+                }
+            } else {
+                problems.push(format!("raw.rs struct {current} has no place in this test"));
             }
         }
-        assert!(missing.is_empty(), "keys without a line in schema.rs: {missing:?}");
+        let documented: Vec<String> = KEYS
+            .iter()
+            .filter(|k| k.path != "distribution")
+            .map(|k| k.path.trim_end_matches(".<stage>").to_string())
+            .collect();
+        for k in &from_raw {
+            if !documented.contains(k) {
+                problems.push(format!("{k}: a field of the file without a line in schema.rs"));
+            }
+        }
+        for k in &documented {
+            if !from_raw.contains(k) {
+                problems.push(format!("{k}: documented, but no field of the file"));
+            }
+        }
+        assert!(problems.is_empty(), "{problems:#?}");
     }
 }

@@ -165,10 +165,15 @@ fn run_writes_every_file_with_seed_and_hash() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("within_60_min"), "{stdout}");
     let hash = hallsim::scenario::content_hash(&std::fs::read(&scenario).unwrap());
-    for f in ["summary.json", "summary.csv", "hourly.csv", "replications.csv"] {
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("municipal/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["seed"], 99);
+    for f in ["summary.csv", "hourly.csv", "replications.csv"] {
         let text = std::fs::read_to_string(dir.join("municipal").join(f)).unwrap();
         assert!(text.contains(&hash), "{f} lacks the content hash");
-        assert!(text.contains("99"), "{f} lacks the seed");
+        let mut lines = text.lines();
+        let seed = lines.next().unwrap().split(',').position(|c| c == "seed").expect("a seed column");
+        assert!(lines.all(|l| l.split(',').nth(seed) == Some("99")), "{f}: a row without seed 99");
         assert!(text.ends_with('\n'));
     }
 }
