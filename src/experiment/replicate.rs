@@ -28,7 +28,7 @@ pub struct RunResult {
     pub hourly: Vec<[Estimate; HOURS]>,
     /// Waits before first call of everyone in every replication, minutes.
     pub pooled_wait: LogHistogram,
-    /// Times from ticket to completion of everyone in every replication, minutes.
+    /// Times from entering the hall to completion of everyone in every replication, minutes.
     pub pooled_time_in_system: LogHistogram,
     /// Events handled, all replications together.
     pub events: u64,

@@ -267,7 +267,7 @@ pub struct Recorder {
     pub site_arrived: Vec<u64>,
     pub site_wait: Vec<Tally>,
     pub first_wait_hist: LogHistogram,
-    /// Time from ticket to completion, minutes.
+    /// Time from entering the hall to completion, minutes.
     pub time_in_system: Tally,
     pub time_in_system_hist: LogHistogram,
 
