@@ -780,7 +780,7 @@ impl Sim<'_> {
         p.patience = patience.unwrap_or(f64::INFINITY);
         let generation = p.generation;
         self.rec.arrival(now);
-        self.rec.presence_change(now, site, 1);
+        self.rec.entered(now, site);
         self.join_queue(id);
         if let Some(wait) = patience {
             // Stale, and so ignored, if the person was sent home at once.
@@ -1123,8 +1123,8 @@ impl Sim<'_> {
         let (ctype, site) = (p.ctype as usize, p.site as usize);
         let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
         self.rec.visit_end(self.now, p.arrival, p.visit_start, ctype, eligible, end);
+        self.rec.left(p.visit_start, self.now, site);
         self.in_hall[site] -= 1;
-        self.rec.presence_change(self.now, site, -1);
     }
 
     /// The person leaves the hall (the visit ending as `end`) while their
@@ -1185,7 +1185,7 @@ impl Sim<'_> {
             p.step = 0;
         }
         self.in_hall[p.site as usize] += 1;
-        self.rec.presence_change(now, p.site as usize, 1);
+        self.rec.entered(now, p.site as usize);
         self.rec.returned(p.arrival);
         self.join_queue(id);
         self.start_patience(id);

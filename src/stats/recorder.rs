@@ -164,6 +164,52 @@ impl TimeWeighted {
     }
 }
 
+/// People in the hall, accounted per visit: a visit's time in the hall
+/// (clipped to the observation window) is added when it ends, so an entry or
+/// exit costs a counter and a comparison, not a time integral.
+#[derive(Clone, Debug)]
+pub struct Presence {
+    level: u32,
+    /// Most people in at once inside the window.
+    pub max: u32,
+    /// People × minutes inside the window.
+    pub area: f64,
+    /// People × minutes per hour of day (days mode).
+    pub hourly: [f64; HOURS],
+}
+
+impl Presence {
+    fn new() -> Self {
+        Presence { level: 0, max: 0, area: 0.0, hourly: [0.0; HOURS] }
+    }
+
+    #[inline]
+    fn enter(&mut self, t: f64, window: (f64, f64)) {
+        self.level += 1;
+        if t >= window.0 && t <= window.1 {
+            self.max = self.max.max(self.level);
+        }
+    }
+
+    /// A visit that entered at `start` leaves at `t`; `by_hour` adds it to
+    /// the hourly bins (the window is the whole run in days mode).
+    #[inline]
+    fn leave(&mut self, start: f64, t: f64, window: (f64, f64), by_hour: bool) {
+        // The level before leaving was held just before `t`.
+        if t > window.0 && t <= window.1 {
+            self.max = self.max.max(self.level);
+        }
+        self.level -= 1;
+        let (a, b) = (start.max(window.0), t.min(window.1));
+        if b > a {
+            self.area += b - a;
+            if by_hour {
+                spread_over_hours(&mut self.hourly, a, b, 1.0);
+            }
+        }
+    }
+}
+
 /// Per hour of arrival (eligible visits: per hour the visit began).
 #[derive(Clone, Debug, Default)]
 pub struct HourlyCases {
@@ -298,8 +344,8 @@ pub struct Recorder {
     pub class_queue: Vec<TimeWeighted>,
     /// People in the hall: waiting, in a hand-off or at a window; and per
     /// hall of a city (empty with one hall).
-    pub present: TimeWeighted,
-    pub site_present: Vec<TimeWeighted>,
+    pub present: Presence,
+    pub site_present: Vec<Presence>,
 
     /// Busy servers per pool (in days mode, hourly inside staffed hours).
     pub pool_busy: Vec<TimeWeighted>,
@@ -398,8 +444,8 @@ impl Recorder {
             } else {
                 Vec::new()
             },
-            present: TimeWeighted::new(window, queue_bd),
-            site_present: if sites > 1 { vec![TimeWeighted::new(window, Breakdown::None); sites] } else { Vec::new() },
+            present: Presence::new(),
+            site_present: if sites > 1 { vec![Presence::new(); sites] } else { Vec::new() },
             pool_busy: vec![TimeWeighted::new(window, pool_bd); pools],
             pool_on_duty: vec![TimeWeighted::new(window, pool_bd); pools],
             pool_excess: vec![TimeWeighted::new(window, pool_bd); pools],
@@ -462,12 +508,22 @@ impl Recorder {
         }
     }
 
-    /// People in hall `site` change by `delta` at `t`.
+    /// A person enters hall `site` at `t`.
     #[inline]
-    pub fn presence_change(&mut self, t: f64, site: usize, delta: i32) {
-        self.present.change(t, delta);
+    pub fn entered(&mut self, t: f64, site: usize) {
+        self.present.enter(t, self.window);
         if let Some(p) = self.site_present.get_mut(site) {
-            p.change(t, delta);
+            p.enter(t, self.window);
+        }
+    }
+
+    /// A person who entered hall `site` at `start` leaves it at `t`.
+    #[inline]
+    pub fn left(&mut self, start: f64, t: f64, site: usize) {
+        let (window, by_hour) = (self.window, self.by_hour);
+        self.present.leave(start, t, window, by_hour);
+        if let Some(p) = self.site_present.get_mut(site) {
+            p.leave(start, t, window, false);
         }
     }
 
@@ -688,8 +744,7 @@ impl Recorder {
     pub fn close_window(&mut self, t: f64) {
         self.window.1 = self.window.1.min(t);
         let pools = self.pool_busy.iter_mut().chain(&mut self.pool_on_duty).chain(&mut self.pool_excess);
-        let people =
-            self.class_queue.iter_mut().chain(&mut self.site_present).chain([&mut self.queue, &mut self.present]);
+        let people = self.class_queue.iter_mut().chain([&mut self.queue]);
         for q in self.stage_queue.iter_mut().chain(people).chain(pools) {
             q.close(t);
         }

@@ -365,12 +365,7 @@ fn pairs_tax_beside_approval_shortens_transfers() {
 fn pairs_extended_hours_save_second_trips() {
     // Serving everyone late instead of sending them home never lowers the
     // 60-minute rates: those sent home count as misses.
-    let expected = [
-        ("one_trip", 1.0),
-        ("sent_home", -1.0),
-        ("within_60_min", 1.0),
-        ("first_trip_within_60_min", 1.0),
-    ];
+    let expected = [("one_trip", 1.0), ("sent_home", -1.0), ("within_60_min", 1.0), ("first_trip_within_60_min", 1.0)];
     assert_pair_moves("zhenhai.toml", 20, &expected);
 }
 
