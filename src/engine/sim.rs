@@ -60,7 +60,7 @@ pub struct Model {
     /// changes (minutes after midnight, count), each a real change.
     initial_duty: Vec<u32>,
     duty_changes: Vec<Vec<(f64, u32)>>,
-    /// Whether any practice draws from a person's second stream.
+    /// Whether any practice draws for a person (else those draws are skipped).
     practices: bool,
     /// The (site, stage) of each queue.
     queue_places: Vec<(u16, u16)>,
