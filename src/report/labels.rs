@@ -102,7 +102,7 @@ pub const EN: Labels = Labels {
     target_marker: "completion target",
     within_by_hour_title: "Completion within target by hour of ticket",
     hour_of_ticket: "hour of ticket",
-    share_of_eligible: "share of eligible cases",
+    share_of_eligible: "share of eligible visits",
     mean: "mean",
     ci95: "95% confidence interval",
     reference_95: "95% reference",

@@ -1,4 +1,4 @@
-//! The share of eligible cases completed within the target, by hour of
+//! The share of eligible visits completed within the target, by hour of
 //! ticket, with the 95% confidence interval across replications.
 
 use plotters::coord::Shift;
