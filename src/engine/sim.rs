@@ -32,7 +32,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::calendar::Calendar;
 use super::rng::{Attr, PersonStream, Purpose, Stream, person_key, uniform};
-use crate::scenario::model::{ArrivalProcess, Closing, DAY, Horizon, MAX_ROUTE, Scenario};
+use crate::scenario::model::{Appointments, ArrivalProcess, Closing, DAY, Horizon, MAX_ROUTE, Scenario};
 use crate::stats::recorder::{Recorder, VisitEnd};
 
 /// A scenario prepared for the engine: queue layout and who serves what.
@@ -262,9 +262,10 @@ enum Event {
     Bookings {
         day: u32,
     },
-    /// A booked person arrives.
+    /// Booked ticket `k` of day `day` arrives.
     Booked {
-        number: u32,
+        day: u32,
+        k: u32,
     },
 }
 
@@ -516,6 +517,18 @@ fn visit_day(ticket: f64) -> u32 {
 /// Person-stream numbers of booked tickets start here, apart from walk-ins'.
 const BOOKED_BASE: u64 = 1 << 48;
 
+/// Booked tickets a day: at most 1,441 slots (one a minute) of at most
+/// 10,000 people, as validation allows, so the product fits in 32 bits.
+fn booked_per_day(a: &Appointments) -> u32 {
+    let slots = ((a.last_slot - a.first_slot) / a.every).floor() as u32 + 1;
+    slots * a.per_slot
+}
+
+/// The person-stream number of booked ticket `k` of `day`, counted in 64 bits.
+fn booked_number(day: u32, k: u32, per_day: u32) -> u64 {
+    BOOKED_BASE + u64::from(day) * u64::from(per_day) + u64::from(k)
+}
+
 /// Runs replication `replication` of `model` under master seed `seed`.
 ///
 /// Pure: the result depends on the three arguments alone.
@@ -593,7 +606,10 @@ impl Sim<'_> {
                 Event::Deferred { case } => self.enter_stage(case),
                 Event::Close => self.on_close(),
                 Event::Bookings { day } => self.on_bookings(day),
-                Event::Booked { number } => self.admit(BOOKED_BASE + u64::from(number), true),
+                Event::Booked { day, k } => {
+                    let per_day = self.m.scenario.appointments.as_ref().map_or(0, booked_per_day);
+                    self.admit(booked_number(day, k, per_day), true)
+                }
             }
         }
         self.rec.finish(self.now);
@@ -678,18 +694,16 @@ impl Sim<'_> {
     /// Schedules the booked tickets of `day` (those who come), and the next day's bookings.
     fn on_bookings(&mut self, day: u32) {
         let Some(a) = &self.m.scenario.appointments else { return };
-        let slots = ((a.last_slot - a.first_slot) / a.every).floor() as u32 + 1;
-        let per_day = slots * a.per_slot;
+        let per_day = booked_per_day(a);
         for k in 0..per_day {
-            let number = day * per_day + k;
-            let person = PersonStream::new(self.person_key, BOOKED_BASE + u64::from(number));
+            let person = PersonStream::new(self.person_key, booked_number(day, k, per_day));
             if uniform(&mut person.attribute(Attr::NoShow)) < a.no_show_share {
                 continue;
             }
             let slot = a.first_slot + f64::from(k / a.per_slot) * a.every;
             let late = a.lateness.sample(&mut person.attribute(Attr::Lateness));
             let t = f64::from(day) * DAY + (slot - a.early + late).max(0.0);
-            self.calendar.schedule(t.max(self.now), Event::Booked { number });
+            self.calendar.schedule(t.max(self.now), Event::Booked { day, k });
         }
         if day + 1 < self.m.scenario.days() {
             self.calendar.schedule(f64::from(day + 1) * DAY, Event::Bookings { day: day + 1 });

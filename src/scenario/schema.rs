@@ -50,7 +50,7 @@ pub const KEYS: &[Key] = &[
         "number",
         "minutes",
         "none (days mode)",
-        "> 0",
+        "> 0, at most 1e10",
         "One continuous run of this length instead of operating days, for steady-state studies. Statistics cover people arriving in [warmup, horizon); the queue drains after it.",
     ),
     key(
@@ -146,7 +146,7 @@ pub const KEYS: &[Key] = &[
         "number",
         "minutes",
         "60",
-        "> 0",
+        "> 0, at most 100000",
         "The completion target, from entering the hall (the guides' queue, or the ticket) to completion. Two figures use it. `within_<N>_min` (what staffing controls): of the visits of eligible case types, the share that completed the case within N minutes of entering; a visit that ends any other way is a miss (completed late, gave up, balked, turned away at capacity, sent home at a hard close, left for later-day work), and only visits ended by a missing paper (found by a window or a guide) or an absent ticket are left out. `first_trip_within_<N>_min` (what the citizen lives): of all eligible cases, the share completed on their first visit within N minutes of entering; it is at most the one-trip rate.",
     ),
     key(
@@ -154,7 +154,7 @@ pub const KEYS: &[Key] = &[
         "list of numbers",
         "minutes",
         "none",
-        "up to 10 values, each > 0, no repeats",
+        "up to 10 values, each > 0 and at most 100000, no repeats",
         "Targets for the wait from ticket to call, such as `[5, 10, 15]`. Each T gives `wait_within_<T>_min`: of the people who took a ticket and were called or left before it, the share called within T minutes (those who left count as not called in time); overall, per case type (`type.<name>.wait_within_<T>_min`) and per stage (`stage.<name>.wait_within_<T>_min`, the wait in that stage's queue).",
     ),
     key(
@@ -226,7 +226,7 @@ pub const KEYS: &[Key] = &[
         "number",
         "minutes",
         "required in [appointments]",
-        "> 0",
+        "1 to 1440 (so at most 1441 slots a day)",
         "Minutes between slots.",
     ),
     key(
@@ -250,7 +250,7 @@ pub const KEYS: &[Key] = &[
         "number",
         "minutes",
         "0",
-        ">= 0",
+        "0 to 1440",
         "Booked people arrive this much before their slot, plus a draw of `lateness`.",
     ),
     key(
@@ -269,13 +269,20 @@ pub const KEYS: &[Key] = &[
         "0 to 1 (not 1)",
         "Share of people who leave unseen before their first call (a failed trip): the window calls their ticket in vain.",
     ),
-    key("calling.absent_call_minutes", "number", "minutes", "1", ">= 0", "Window time lost calling an absent ticket."),
+    key(
+        "calling.absent_call_minutes",
+        "number",
+        "minutes",
+        "1",
+        "0 to 100000",
+        "Window time lost calling an absent ticket.",
+    ),
     key(
         "calling.balk_above_minutes",
         "number",
         "minutes",
         "none (nobody balks)",
-        "> 0",
+        "> 0, at most 100000",
         "The ticket machine shows the expected wait (people waiting for the first stage x its mean service time / staff on duty); above this, people may leave at once (a failed trip).",
     ),
     key(
@@ -427,7 +434,7 @@ pub const KEYS: &[Key] = &[
         "number",
         "minutes",
         "20",
-        "> 0",
+        "> 0, at most 100000",
         "Time budget of the stage, queue plus service; reported as the share of people within it.",
     ),
     key(
@@ -582,7 +589,7 @@ pub const KEYS: &[Key] = &[
         "minutes",
         "",
         "see below",
-        "`{ dist = \"exponential\", mean = M }`, `{ dist = \"deterministic\", value = V }`, `{ dist = \"uniform\", min = A, max = B }`, `{ dist = \"triangular\", min = A, mode = C, max = B }`, `{ dist = \"lognormal\", mean = M, cv = CV }`, `{ dist = \"gamma\", mean = M, cv = CV }`, `{ dist = \"empirical\", values = [x1, x2, ...] }` (each observed value equally likely). Means and CVs > 0; min < max; min <= mode <= max; values >= 0.",
+        "`{ dist = \"exponential\", mean = M }`, `{ dist = \"deterministic\", value = V }`, `{ dist = \"uniform\", min = A, max = B }`, `{ dist = \"triangular\", min = A, mode = C, max = B }`, `{ dist = \"lognormal\", mean = M, cv = CV }`, `{ dist = \"gamma\", mean = M, cv = CV }`, `{ dist = \"empirical\", values = [x1, x2, ...] }` (each observed value equally likely). Means and CVs > 0; min < max; min <= mode <= max; values >= 0. Means, values and maxima at most 100000 minutes (about 69 days), CVs at most 10: what a hall can mean, so every run's clock stays precise.",
     ),
 ];
 

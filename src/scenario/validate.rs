@@ -42,6 +42,14 @@ const SHARE_TOLERANCE: f64 = 1e-6;
 pub const DEFAULT_BUDGET: f64 = 20.0;
 /// Default completion target, minutes.
 pub const DEFAULT_COMPLETION_TARGET: f64 = 60.0;
+/// Largest mean, value or maximum of a distribution, minutes (about 69 days):
+/// a hall's durations are minutes to days, and this keeps every instant of a
+/// run far inside the precision of the clock.
+pub const MAX_DURATION_MINUTES: f64 = 100_000.0;
+/// Largest coefficient of variation of a lognormal or gamma distribution.
+pub const MAX_CV: f64 = 10.0;
+/// Longest continuous run, minutes (about 19,000 years of simulated time).
+pub const MAX_HORIZON_MINUTES: f64 = 1e10;
 /// Most entries of `targets.wait_minutes`.
 pub const MAX_WAIT_TARGETS: usize = 10;
 /// Default replications.
@@ -95,12 +103,15 @@ impl Checker {
         }
     }
 
-    fn non_negative(&mut self, v: &S<f64>, path: &str, unit: &str) -> Option<f64> {
+    /// Minutes in (0, max] (`positive`) or [0, max].
+    fn minutes(&mut self, v: &S<f64>, path: &str, positive: bool, max: f64) -> Option<f64> {
         let x = *v.get_ref();
-        if x.is_finite() && x >= 0.0 {
+        let low_ok = if positive { x > 0.0 } else { x >= 0.0 };
+        if x.is_finite() && low_ok && x <= max {
             Some(x)
         } else {
-            self.err(v.span(), path, format!("must be >= 0 {unit}, got {x}"))
+            let low = if positive { "> 0" } else { ">= 0" };
+            self.err(v.span(), path, format!("must be {low} and at most {max} minutes, got {}", short(x)))
         }
     }
 
@@ -138,6 +149,23 @@ impl Checker {
     }
 
     fn dist(&mut self, v: &S<raw::RawDist>, path: &str) -> Option<Dist> {
+        let (scale, cv) = match v.get_ref() {
+            raw::RawDist::Exponential { mean } => (*mean, 1.0),
+            raw::RawDist::Deterministic { value } => (*value, 0.0),
+            raw::RawDist::Uniform { max, .. } | raw::RawDist::Triangular { max, .. } => (*max, 0.0),
+            raw::RawDist::Lognormal { mean, cv } | raw::RawDist::Gamma { mean, cv } => (*mean, *cv),
+            raw::RawDist::Empirical { values } => (values.iter().copied().fold(0.0, f64::max), 0.0),
+        };
+        if scale > MAX_DURATION_MINUTES {
+            let what = format!(
+                "{} minutes is longer than a hall can mean; at most {MAX_DURATION_MINUTES} minutes",
+                short(scale)
+            );
+            return self.err(v.span(), path, what);
+        }
+        if cv > MAX_CV {
+            return self.err(v.span(), path, format!("cv {cv} is beyond what service times show; at most {MAX_CV}"));
+        }
         let built = match v.get_ref() {
             raw::RawDist::Exponential { mean } => Dist::exponential(*mean),
             raw::RawDist::Deterministic { value } => Dist::deterministic(*value),
@@ -170,6 +198,11 @@ impl Checker {
         }
         seen
     }
+}
+
+/// A number as a person reads it: exponent notation when very large.
+fn short(x: f64) -> String {
+    if x.abs() >= 1e7 { format!("{x:e}") } else { format!("{x}") }
 }
 
 /// Parses `HH:MM` into minutes after midnight.
@@ -303,7 +336,10 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     };
 
     let horizon = if continuous {
-        let h = sim.horizon_minutes.as_ref().and_then(|v| c.positive(v, "simulation.horizon_minutes", "minutes"));
+        let h = sim
+            .horizon_minutes
+            .as_ref()
+            .and_then(|v| c.minutes(v, "simulation.horizon_minutes", true, MAX_HORIZON_MINUTES));
         let w = match &sim.warmup_minutes {
             Some(v) => {
                 let x = *v.get_ref();
@@ -334,7 +370,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
 
     // [targets]
     let completion_target = match r.targets.as_ref().and_then(|t| t.get_ref().completion_minutes.as_ref()) {
-        Some(v) => c.positive(v, "targets.completion_minutes", "minutes"),
+        Some(v) => c.minutes(v, "targets.completion_minutes", true, MAX_DURATION_MINUTES),
         None => Some(DEFAULT_COMPLETION_TARGET),
     };
     let mut wait_targets = Vec::new();
@@ -347,7 +383,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             );
         }
         for (i, v) in list.get_ref().iter().enumerate() {
-            if let Some(t) = c.positive(v, &format!("targets.wait_minutes[{i}]"), "minutes") {
+            if let Some(t) = c.minutes(v, &format!("targets.wait_minutes[{i}]"), true, MAX_DURATION_MINUTES) {
                 if wait_targets.contains(&t) {
                     c.err::<()>(v.span(), format!("targets.wait_minutes[{i}]"), format!("{t} is listed twice"));
                 }
@@ -375,7 +411,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         let s = s.get_ref();
         let name = c.ident(&s.name, &format!("stage[{i}].name"));
         let budget = match &s.budget_minutes {
-            Some(v) => c.positive(v, &format!("stage[{i}].budget_minutes"), "minutes"),
+            Some(v) => c.minutes(v, &format!("stage[{i}].budget_minutes"), true, MAX_DURATION_MINUTES),
             None => Some(DEFAULT_BUDGET),
         };
         let present = s.present.as_ref().is_none_or(|p| *p.get_ref());
@@ -933,11 +969,11 @@ fn check_practices(
             None => Some(0.0),
         };
         let absent_call = match field(|v| &v.absent_call_minutes) {
-            Some(v) => c.non_negative(v, "calling.absent_call_minutes", "minutes"),
+            Some(v) => c.minutes(v, "calling.absent_call_minutes", false, MAX_DURATION_MINUTES),
             None => Some(1.0),
         };
         let balk_above = match field(|v| &v.balk_above_minutes) {
-            Some(v) => c.positive(v, "calling.balk_above_minutes", "minutes").map(Some),
+            Some(v) => c.minutes(v, "calling.balk_above_minutes", true, MAX_DURATION_MINUTES).map(Some),
             None => Some(None),
         };
         let balk_share = match field(|v| &v.balk_share) {
@@ -1031,14 +1067,21 @@ fn check_practices(
         };
         let first = c.clock(&v.first_slot, "appointments.first_slot");
         let last = c.clock(&v.last_slot, "appointments.last_slot");
-        let every = c.positive(&v.every_minutes, "appointments.every_minutes", "minutes");
+        let every = match *v.every_minutes.get_ref() {
+            x if x.is_finite() && (1.0..=DAY).contains(&x) => Some(x),
+            x => c.err(
+                v.every_minutes.span(),
+                "appointments.every_minutes",
+                format!("must be at least 1 and at most 1440 minutes, got {}", short(x)),
+            ),
+        };
         let per_slot = c.int_in(&v.per_slot, "appointments.per_slot", 1, 10_000);
         let no_show = match &v.no_show_share {
             Some(x) => c.share_below_one(x, "appointments.no_show_share"),
             None => Some(0.0),
         };
         let early = match &v.early_minutes {
-            Some(x) => c.non_negative(x, "appointments.early_minutes", "minutes"),
+            Some(x) => c.minutes(x, "appointments.early_minutes", false, DAY),
             None => Some(0.0),
         };
         let lateness = match &v.lateness {

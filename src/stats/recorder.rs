@@ -36,13 +36,25 @@ pub fn hour_of(t: f64) -> usize {
     (((t - day * 1440.0) * (1.0 / 60.0)) as usize).min(HOURS - 1)
 }
 
-/// Adds `weight` per minute over [a, b) into hour-of-day bins.
+/// Adds `weight` per minute over [a, b) into hour-of-day bins. Whole days
+/// are added at once, so the work is at most a day's 24 hours whatever the
+/// length of the interval.
 #[inline]
 fn spread_over_hours(bins: &mut [f64; HOURS], a: f64, b: f64, weight: f64) {
     let mut t = a;
+    let days = ((b - a) / 1440.0).floor();
+    if days >= 1.0 {
+        for bin in bins.iter_mut() {
+            *bin += weight * 60.0 * days;
+        }
+        t += days * 1440.0;
+    }
     while t < b {
         let boundary = ((t / 60.0).floor() + 1.0) * 60.0;
         let end = boundary.min(b);
+        if end <= t {
+            break; // beyond the precision of minutes
+        }
         bins[hour_of(t)] += weight * (end - t);
         t = end;
     }
@@ -118,11 +130,15 @@ impl TimeWeighted {
             Breakdown::None => {}
             Breakdown::Hourly => {
                 spread_over_hours(&mut self.hourly, a, b, w);
-                let mut t = a;
+                let mut t = if b - a >= 1440.0 { b - 1440.0 } else { a };
                 while t < b {
                     let h = hour_of(t);
                     self.hourly_max[h] = self.hourly_max[h].max(self.level);
-                    t = ((t / 60.0).floor() + 1.0) * 60.0;
+                    let next = ((t / 60.0).floor() + 1.0) * 60.0;
+                    if next <= t {
+                        break;
+                    }
+                    t = next;
                 }
             }
             Breakdown::Staffed { opens, until, days } => {
@@ -774,6 +790,19 @@ mod tests {
         assert!((q.hourly[3] - 20.0).abs() < 1e-9);
         assert_eq!(q.max, 2, "the level of 2 reached before the window opened is held inside it");
         assert_eq!(q.hourly_max[..4], [2, 2, 1, 1]);
+    }
+
+    #[test]
+    fn a_long_interval_spreads_by_whole_days_at_once() {
+        let mut bins = [0.0; HOURS];
+        // Ten days and a half hour, from 08:30.
+        spread_over_hours(&mut bins, 510.0, 510.0 + 10.0 * 1440.0 + 30.0, 2.0);
+        assert!((bins[8] - 2.0 * (10.0 * 60.0 + 30.0)).abs() < 1e-9);
+        assert!((bins[9] - 2.0 * 10.0 * 60.0).abs() < 1e-9);
+        assert!((bins.iter().sum::<f64>() - 2.0 * (10.0 * 1440.0 + 30.0)).abs() < 1e-6);
+        // A billion days end at once.
+        spread_over_hours(&mut bins, 0.0, 1.44e12, 1.0);
+        assert!(bins[0] > 5.9e10);
     }
 
     #[test]

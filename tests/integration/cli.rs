@@ -78,7 +78,7 @@ fn every_mistake_of_a_file_is_reported_at_once() {
         &err,
         &[
             "DIR/many.toml:39:1: targets: unknown field `completion_minute`, expected `completion_minutes`",
-            "stage[1].budget_minutes: must be > 0 minutes, got -5",
+            "stage[1].budget_minutes: must be > 0 and at most 100000 minutes, got -5",
             "pool[3]: invalid type: string \"many\", expected i64",
             "case_type[*].share: the case-type shares sum to 1.080000; they must sum to 1",
             "case_type[1].route[1]: unknown stage \"aprove\"; the stages are `pre_review`, `accept`, `approve`, `issue`, `follow_up`, `inquiry`",

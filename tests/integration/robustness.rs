@@ -37,3 +37,62 @@ fn mangled_scenarios_never_panic() {
         }
     }
 }
+
+/// One window, `service` as the accept time, `extra` added to the file.
+fn hall(service: &str, extra: &str) -> String {
+    format!(
+        r#"
+[simulation]
+days = 30
+replications = 2
+[hall]
+opens = "08:30"
+last_ticket = "17:00"
+[arrivals]
+per_day = 50
+{extra}
+[[stage]]
+name = "accept"
+[[pool]]
+name = "w"
+count = 2
+stages = ["accept"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept"]
+service.accept = {service}
+"#
+    )
+}
+
+#[test]
+fn durations_beyond_what_a_hall_can_mean_are_refused() {
+    for value in ["3e38", "1e12", "100001"] {
+        let text = hall(&format!("{{ dist = \"deterministic\", value = {value} }}"), "");
+        let e = hallsim::scenario::parse(&text, "long.toml", "long").unwrap_err().to_string();
+        assert!(e.contains("case_type[0].service.accept") && e.contains("at most 100000 minutes"), "{e}");
+    }
+    let text = hall(r#"{ dist = "lognormal", mean = 5, cv = 50 }"#, "");
+    let e = hallsim::scenario::parse(&text, "cv.toml", "cv").unwrap_err().to_string();
+    assert!(e.contains("at most 10"), "{e}");
+}
+
+#[test]
+fn the_longest_allowed_service_runs_in_time_that_grows_with_events() {
+    // Every person served for 100,000 minutes (69 days): the hourly
+    // bookkeeping adds whole days at once, so the run ends at once.
+    let text = hall(r#"{ dist = "deterministic", value = 100000 }"#, "");
+    let r = hallsim::experiment::run_replications(&crate::common::model(&text), 1, 2);
+    let util = r.estimate("pool.w.utilization").unwrap().mean;
+    assert!((0.0..=1.0).contains(&util), "{util}");
+}
+
+#[test]
+fn a_slot_count_that_would_overflow_is_refused() {
+    let booked = "[appointments]\nfirst_slot = \"09:00\"\nlast_slot = \"16:00\"\nevery_minutes = 1e-9\nper_slot = 1\n";
+    let e = hallsim::scenario::parse(&hall(r#"{ dist = "exponential", mean = 5 }"#, booked), "b.toml", "b")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("appointments.every_minutes") && e.contains("at least 1"), "{e}");
+}
