@@ -29,11 +29,11 @@ pub struct Cli {
 /// Options shared by the commands that simulate.
 #[derive(Args, Debug, Clone)]
 pub struct RunOptions {
-    /// Replications per scenario [default: the (first) file's `simulation.replications`].
-    #[arg(short, long)]
+    /// Replications per scenario, 1 to 1000000 [default: the (first) file's `simulation.replications`].
+    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub replications: Option<u32>,
-    /// Master seed [default: the (first) file's `simulation.seed`].
-    #[arg(short, long)]
+    /// Master seed, 0 to 9223372036854775807 [default: the (first) file's `simulation.seed`].
+    #[arg(short, long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores].
     #[arg(short = 'j', long)]
@@ -589,6 +589,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 return Err(Error::Usage(format!("sweep one or two keys at a time, got {}", set.len())));
             }
             let axes = set.iter().map(|s| sweep::parse_axis(s)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
+            if axes.len() == 2 && axes[0].key == axes[1].key {
+                return Err(Error::Usage(format!("--set {} is given twice; sweep two different keys", axes[0].key)));
+            }
             let base = load_all(std::slice::from_ref(&file))?.remove(0);
             let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
                 .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
@@ -754,6 +757,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::Compare { files, name, options: o } => {
+            if !scenario::validate::is_name(&name) || name.starts_with('-') {
+                return Err(Error::Usage(format!(
+                    "--name {name:?}: a comparison's name is a folder inside the output folder: 1 to {} letters, digits, '_' and '-', not starting with '-'",
+                    scenario::validate::MAX_NAME_LEN
+                )));
+            }
             let loaded = load_all(&files)?;
             unique_names(&loaded, &o.out)?;
             let pool = thread_pool(&o)?;

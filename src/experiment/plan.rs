@@ -46,13 +46,18 @@ impl std::fmt::Display for Target {
     }
 }
 
-/// Parses `KPI >= VALUE` or `KPI <= VALUE` (`>` and `<` mean the same here).
+/// Parses `KPI >= VALUE` or `KPI <= VALUE`; a strict `>` or `<` is refused,
+/// since a target is met when its whole interval is on the bound's side.
 pub fn parse_target(s: &str, known: &[String]) -> Result<Target, String> {
-    let (key, op, value) = [(">=", Op::AtLeast), ("<=", Op::AtMost), (">", Op::AtLeast), ("<", Op::AtMost)]
+    let how = "write KPI >= VALUE or KPI <= VALUE, as in \"within_60_min >= 0.95\"";
+    let (key, op, value) = [(">=", Op::AtLeast), ("<=", Op::AtMost)]
         .iter()
         .find_map(|(sym, op)| s.split_once(sym).map(|(k, v)| (k.trim(), *op, v.trim())))
-        .ok_or_else(|| format!("target {s:?}: write KPI >= VALUE or KPI <= VALUE, as in \"within_60_min >= 0.95\""))?;
-    let value: f64 = value.parse().map_err(|_| format!("target {s:?}: {value:?} is not a number"))?;
+        .ok_or_else(|| format!("target {s:?}: {how}"))?;
+    let value = match value.parse::<f64>() {
+        Ok(v) if v.is_finite() => v,
+        _ => return Err(format!("target {s:?}: {value:?} is not a finite number")),
+    };
     if !known.iter().any(|k| k == key) {
         let near: Vec<&str> = known
             .iter()
@@ -145,7 +150,8 @@ pub fn initial_estimate(s: &Scenario) -> Vec<u32> {
                     .filter(|pr| pool.stages.contains(&pr.stage))
                     .map_or(0.0, |pr| pr.share * pr.service.mean());
             let peak = rates.iter().map(|r| r * work).fold(0.0, f64::max);
-            ((peak + peak.sqrt()).ceil() as u32).max(1)
+            // A plan never proposes more than `check` accepts.
+            ((peak + peak.sqrt()).ceil().min(f64::from(MAX_COUNT)) as u32).max(1)
         })
         .collect()
 }

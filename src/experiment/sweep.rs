@@ -27,7 +27,15 @@ pub fn parse_axis(spec: &str) -> Result<Axis, String> {
         )
     })?;
     let key = key.trim().to_string();
-    let num = |s: &str| s.trim().parse::<f64>().map_err(|_| format!("`{spec}`: {s:?} is not a number"));
+    if matches!(key.as_str(), "simulation.seed" | "simulation.replications") {
+        return Err(format!(
+            "`{spec}`: {key} is not a property of the hall: every point runs with the same seed and replications (set them with --seed and -r)"
+        ));
+    }
+    let num = |s: &str| match s.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() => Ok(x),
+        _ => Err(format!("`{spec}`: {s:?} is not a finite number")),
+    };
     let values = if let Some((a, rest)) = range.split_once("..") {
         let (b, step) = match rest.split_once(':') {
             Some((b, s)) => (num(b)?, num(s)?),

@@ -33,7 +33,7 @@ pub const KEYS: &[Key] = &[
         "string",
         "",
         "the file name",
-        "letters, digits, `_`, `-`",
+        "1 to 100 letters, digits, `_`, `-`",
         "Scenario name; outputs go to `<out>/<name>/`.",
     ),
     key("description", "string", "", "empty", "any text", "Free text, for people."),
@@ -402,7 +402,7 @@ pub const KEYS: &[Key] = &[
         "string",
         "",
         "required in [[site]]",
-        "letters, digits, `_`, `-`; unique",
+        "1 to 100 letters, digits, `_`, `-`; unique",
         "A hall of the city (同城通办). With `[[site]]` entries the scenario holds several halls, each with its own pools (`[[pool]].site`) and queues; stages and case types are shared.",
     ),
     key(
@@ -426,7 +426,7 @@ pub const KEYS: &[Key] = &[
         "string",
         "",
         "required",
-        "letters, digits, `_`, `-`; unique",
+        "1 to 100 letters, digits, `_`, `-`; unique",
         "A step of a case (accept, approve, issue, ...).",
     ),
     key(
@@ -450,7 +450,7 @@ pub const KEYS: &[Key] = &[
         "string",
         "",
         "required",
-        "letters, digits, `_`, `-`; unique",
+        "1 to 100 letters, digits, `_`, `-`; unique",
         "A group of interchangeable windows or staff.",
     ),
     key(
@@ -486,7 +486,14 @@ pub const KEYS: &[Key] = &[
         "Another number on duty, `count`, between `from` and `to` each day: a lunch break (count 0, or some windows: staggered), a shift, extra windows at a peak. Entries that meet (one ends where the next starts) apply as one. Staff going off duty finish the case in hand; that time is counted as overtime.",
     ),
     key("[[pool]].site", "string", "", "required with [[site]]", "a site's name", "The hall this pool works in."),
-    key("[[case_type]].name", "string", "", "required", "letters, digits, `_`, `-`; unique", "A kind of case."),
+    key(
+        "[[case_type]].name",
+        "string",
+        "",
+        "required",
+        "1 to 100 letters, digits, `_`, `-`; unique",
+        "A kind of case.",
+    ),
     key(
         "[[case_type]].share",
         "number",

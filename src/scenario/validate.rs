@@ -137,13 +137,15 @@ impl Checker {
 
     fn ident(&mut self, v: &S<String>, path: &str) -> Option<String> {
         let s = v.get_ref();
-        if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if is_name(s) {
             Some(s.clone())
         } else {
             self.err(
                 v.span(),
                 path,
-                format!("must be a name of letters, digits, '_' and '-' (it names output columns), got {s:?}"),
+                format!(
+                    "must be a name of 1 to {MAX_NAME_LEN} letters, digits, '_' and '-' (it names output columns and folders), got {s:?}"
+                ),
             )
         }
     }
@@ -200,6 +202,15 @@ impl Checker {
     }
 }
 
+/// Longest name of a scenario, stage, pool, case type or hall: names become
+/// folder and file names, which file systems limit to 255 bytes.
+pub const MAX_NAME_LEN: usize = 100;
+
+/// Whether `s` is a name: 1 to [`MAX_NAME_LEN`] ASCII letters, digits, `_`, `-`.
+pub fn is_name(s: &str) -> bool {
+    (1..=MAX_NAME_LEN).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 /// A number as a person reads it: exponent notation when very large.
 fn short(x: f64) -> String {
     if x.abs() >= 1e7 { format!("{x:e}") } else { format!("{x}") }
@@ -229,7 +240,12 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
 
     let name = match &r.name {
         Some(n) => c.ident(n, "name"),
-        None => Some(default_name.to_string()),
+        None if is_name(default_name) => Some(default_name.to_string()),
+        None => c.err(
+            r.file_span.start..r.file_span.start,
+            "name",
+            format!("the file's name {default_name:?} is too long for an output folder; add a `name` key of at most {MAX_NAME_LEN} letters"),
+        ),
     };
     let description = r.description.as_ref().map(|d| d.get_ref().clone()).unwrap_or_default();
 

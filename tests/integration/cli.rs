@@ -205,3 +205,34 @@ fn scenario_reference_in_docs_is_current() {
     let docs = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/scenario.md")).unwrap();
     assert!(out.stdout == docs.as_bytes(), "docs/scenario.md is stale: run `hallsim schema > docs/scenario.md`");
 }
+
+#[test]
+fn every_command_line_mistake_is_refused_before_any_replication() {
+    let dir = temp_dir("refusals");
+    let o = dir.to_str().unwrap();
+    let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tiny.toml");
+    let cases: [(&[&str], &str); 9] = [
+        (&["compare", tiny, tiny, "--name", "../outside", "-o", o], "a folder inside the output folder"),
+        (&["compare", tiny, tiny, "--name", "/tmp/x", "-o", o], "a folder inside the output folder"),
+        (&["compare", tiny, tiny, "--name", "", "-o", o], "a folder inside the output folder"),
+        (&["sweep", tiny, "--set", "simulation.seed=1..3", "-o", o], "not a property of the hall"),
+        (&["sweep", tiny, "--set", "simulation.replications=1..3", "-o", o], "not a property of the hall"),
+        (&["sweep", tiny, "--set", "pool.windows.count=2..3", "--set", "pool.windows.count=2,3", "-o", o], "twice"),
+        (&["plan", tiny, "--target", "within_60_min >= nan", "-o", o], "not a finite number"),
+        (&["plan", tiny, "--target", "within_60_min > 0.9", "-o", o], "write KPI >= VALUE"),
+        (&["run", tiny, "-r", "0", "-o", o], "1..=1000000"),
+    ];
+    for (args, expected) in cases {
+        let out = hallsim(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expected), "{args:?}: {err}");
+    }
+    assert!(!dir.join("..").join("outside").exists());
+    let out = hallsim(&["run", tiny, "--seed", "9223372036854775808", "-o", o]);
+    assert_eq!(out.status.code(), Some(2));
+    let long = dir.join(format!("{}.toml", "a".repeat(150)));
+    std::fs::write(&long, std::fs::read_to_string(tiny).unwrap().replace("name = \"tiny\"\n", "")).unwrap();
+    let out = hallsim(&["check", long.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -68,3 +68,12 @@ fn bad_targets_are_explained() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no staffing the planner tried meets every target") && err.contains("Best found"), "{err}");
 }
+
+#[test]
+fn the_estimate_never_proposes_a_count_check_refuses() {
+    let text = std::fs::read_to_string(MUNICIPAL).unwrap().replace("per_day = 2000", "per_day = 50000000");
+    assert!(text.contains("per_day = 50000000"));
+    let s = hallsim::scenario::parse(&text, "huge.toml", "huge").unwrap();
+    let estimate = hallsim::experiment::plan::initial_estimate(&s);
+    assert!(estimate.iter().all(|&c| c <= hallsim::experiment::plan::MAX_COUNT), "{estimate:?}");
+}
