@@ -199,7 +199,8 @@ mod tests {
         assert!(parse_axis("x").unwrap_err().contains("KEY=RANGE"));
         assert!(parse_axis("x=5..3").unwrap_err().contains("is empty"));
         assert!(parse_axis("x=1..3:0").unwrap_err().contains("step must be > 0"));
-        assert!(parse_axis("x=1,two").unwrap_err().contains("\"two\" is not a number"));
+        assert!(parse_axis("x=1,two").unwrap_err().contains("\"two\" is not a finite number"));
+        assert!(parse_axis("x=1,nan").unwrap_err().contains("\"nan\" is not a finite number"));
         assert!(parse_axis("x=0..1e9").unwrap_err().contains("at most"));
     }
 }
