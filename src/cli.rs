@@ -316,9 +316,17 @@ fn write_sweep(
 }
 
 /// Merges sweep shard files into `sweep.csv` and `sweep.json`.
-fn merge_sweep(base: &LoadedScenario, files: Vec<sweep::SweepShardFile>, o: &RunOptions) -> Result<String, Error> {
-    let first = &files[0];
+fn merge_sweep(
+    base: &LoadedScenario,
+    named: Vec<(&Path, sweep::SweepShardFile)>,
+    o: &RunOptions,
+) -> Result<String, Error> {
+    for (path, f) in &named {
+        shard::check_version(&f.hallsim_version).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+    }
+    let first = &named[0].1;
     let (n, seed, reps, spec) = (first.shards, first.seed, first.replications, first.sweep.clone());
+    let files: Vec<&sweep::SweepShardFile> = named.iter().map(|(_, f)| f).collect();
     if files.iter().any(|f| (f.shards, f.seed, f.replications, &f.sweep) != (n, seed, reps, &spec)) {
         return Err(Error::Usage(
             "the sweep shards come from different sweeps (keys, shard count, replications or seed differ)".into(),
@@ -331,19 +339,25 @@ fn merge_sweep(base: &LoadedScenario, files: Vec<sweep::SweepShardFile>, o: &Run
     let axes = spec.iter().map(|s| sweep::parse_axis(s)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
     let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
         .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
-    let stored: Vec<&Vec<[Option<f64>; 6]>> = files.iter().flat_map(|f| &f.points).collect();
+    let stored: Vec<(&Path, &Vec<[Option<f64>; 6]>)> =
+        named.iter().flat_map(|(path, f)| f.points.iter().map(move |p| (*path, p))).collect();
     if stored.len() != points.len() {
         return Err(Error::Usage(format!("the shards hold {} points; the sweep has {}", stored.len(), points.len())));
     }
-    let results: Vec<sweep::PointResult> = points
-        .iter()
-        .zip(stored)
-        .map(|(p, s)| sweep::PointResult {
-            values: p.values.clone(),
-            kpi_defs: crate::stats::kpi::definitions(&Model::new(p.scenario.clone())).0,
-            estimates: sweep::restore(s),
-        })
-        .collect();
+    let mut results = Vec::new();
+    for (p, (path, s)) in points.iter().zip(stored) {
+        let kpi_defs = crate::stats::kpi::definitions(&Model::new(p.scenario.clone())).0;
+        if s.len() != kpi_defs.len() {
+            return Err(Error::Usage(format!(
+                "{}: the point {:?} holds {} KPIs; the scenario has {}",
+                path.display(),
+                p.values,
+                s.len(),
+                kpi_defs.len()
+            )));
+        }
+        results.push(sweep::PointResult { values: p.values.clone(), kpi_defs, estimates: sweep::restore(s) });
+    }
     let target = o.out.join(format!("{}-sweep", base.scenario.name));
     write::check_writable(&target)?;
     write_sweep(base, &axes, seed, reps, &results, &target)?;
@@ -517,23 +531,28 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 }
                 texts.push((path, text));
             }
-            let sweeps: Vec<sweep::SweepShardFile> =
-                texts.iter().filter_map(|(_, t)| serde_json::from_slice(t).ok()).collect();
+            let sweeps: Vec<(&Path, sweep::SweepShardFile)> = texts
+                .iter()
+                .filter_map(|(path, t)| serde_json::from_slice(t).ok().map(|f| (path.as_path(), f)))
+                .collect();
             if sweeps.len() == texts.len() {
                 let mut files = sweeps;
-                files.sort_by_key(|f| f.shard);
+                files.sort_by_key(|(_, f)| f.shard);
                 let message = merge_sweep(&base, files, &o)?;
                 if !o.quiet {
                     let _ = writeln!(out, "{message}");
                 }
                 return Ok(());
             }
+            let (kpi_defs, hourly_defs) = crate::stats::kpi::definitions(&Model::new(base.scenario.clone()));
             let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
             for (path, text) in &texts {
                 let f: shard::ShardFile = serde_json::from_slice(text)
                     .map_err(|e| Error::Usage(format!("{}: not a shard file: {e}", path.display())))?;
                 let (i, n, reps, seed) = (f.shard, f.shards, f.replications, f.seed);
-                let part = f.into_partial().map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+                let part = f
+                    .into_partial(kpi_defs.len(), hourly_defs.len())
+                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
                 parts.push((i, n, reps, seed, part));
             }
             parts.sort_by_key(|p| p.0);

@@ -27,6 +27,17 @@ pub fn shard_range(i: u32, n: u32, total: u32) -> Range<u64> {
     bound(i)..bound(i + 1)
 }
 
+/// Checks that a shard file was written by this hallsim: another version may
+/// define other KPIs or draw other people, so its values cannot be merged.
+pub fn check_version(written_by: &str) -> Result<(), String> {
+    let ours = env!("CARGO_PKG_VERSION");
+    if written_by == ours {
+        Ok(())
+    } else {
+        Err(format!("written by hallsim {written_by}, this is hallsim {ours}: run every shard with one version"))
+    }
+}
+
 /// A shard file (`shard-I-of-N.json`).
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -90,12 +101,27 @@ impl ShardFile {
         }
     }
 
-    /// The shard's part of the run, checked against its own header.
-    pub fn into_partial(self) -> Result<Partial, String> {
+    /// The shard's part of the run, checked against its own header and
+    /// against the scenario's `kpis` KPIs and `series` hourly series.
+    pub fn into_partial(self, kpis: usize, series: usize) -> Result<Partial, String> {
+        check_version(&self.hallsim_version)?;
+        if self.shards == 0 || self.shard >= self.shards {
+            return Err(format!("shard {} of {} is not a shard", self.shard, self.shards));
+        }
         let expected = shard_range(self.shard, self.shards, self.replications);
         let indices: Vec<u64> = self.runs.iter().map(|r| r.index).collect();
         if indices != expected.clone().collect::<Vec<_>>() {
             return Err(format!("shard {}/{} should hold replications {expected:?}", self.shard, self.shards));
+        }
+        for r in &self.runs {
+            if r.kpis.len() != kpis || r.hourly.len() != series {
+                return Err(format!(
+                    "replication {} holds {} KPIs and {} hourly series; the scenario has {kpis} and {series}",
+                    r.index,
+                    r.kpis.len(),
+                    r.hourly.len()
+                ));
+            }
         }
         let hist = |(z, b): &(u64, Vec<(u32, u64)>)| {
             LogHistogram::from_sparse(*z, b).ok_or("a histogram bucket is out of range")

@@ -86,3 +86,51 @@ fn sweep_shards_merge_into_the_bytes_of_one_sweep() {
         assert!(a == b, "{f} differs");
     }
 }
+
+#[test]
+fn merge_verifies_what_it_reads() {
+    let dir = temp_dir("shards-verify");
+    let d = |s: &str| dir.join(s).to_str().unwrap().to_string();
+    let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tiny.toml");
+    for i in 0..2 {
+        let part = format!("{i}/2");
+        let out = hallsim(&["run", tiny, "-r", "4", "--shard", &part, "-o", &d("parts"), "-q"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let set = "pool.windows.count=2..5";
+        let out = hallsim(&["sweep", tiny, "--set", set, "-r", "3", "--shard", &part, "-o", &d("parts"), "-q"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let shard = |i: usize| d(&format!("parts/tiny/shard-{i}-of-2.json"));
+    let json = |p: &str| serde_json::from_slice::<serde_json::Value>(&std::fs::read(p).unwrap()).unwrap();
+    // Each tampering, written over shard 1, is refused with the file's name and exit 2.
+    let original = json(&shard(1));
+    let mut fewer = original.clone();
+    fewer["runs"][0]["kpis"].as_array_mut().unwrap().pop();
+    let mut other = original.clone();
+    other["hallsim_version"] = "0.0.1".into();
+    let mut truncated = original.clone();
+    truncated["runs"][0]["hourly"][0].as_array_mut().unwrap().pop();
+    let mut no_shards = original.clone();
+    no_shards["shards"] = 0.into();
+    for (what, value, expected) in [
+        ("fewer KPIs", fewer, "the scenario has"),
+        ("another version", other, "written by hallsim 0.0.1"),
+        ("a truncated hourly series", truncated, "24 values"),
+        ("zero shards", no_shards, "is not a shard"),
+    ] {
+        std::fs::write(shard(1), serde_json::to_vec(&value).unwrap()).unwrap();
+        let out = hallsim(&["merge", tiny, &shard(0), &shard(1), "-o", &d("merged"), "-q"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+        assert!(err.contains("shard-1-of-2.json") && err.contains(expected), "{what}: {err}");
+    }
+    // A sweep point with a KPI missing.
+    let sweep_shard = |i: usize| d(&format!("parts/tiny-sweep/sweep-shard-{i}-of-2.json"));
+    let mut missing = json(&sweep_shard(1));
+    missing["points"][0].as_array_mut().unwrap().pop();
+    std::fs::write(sweep_shard(1), serde_json::to_vec(&missing).unwrap()).unwrap();
+    let out = hallsim(&["merge", tiny, &sweep_shard(0), &sweep_shard(1), "-o", &d("merged"), "-q"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("sweep-shard-1-of-2.json") && err.contains("the scenario has"), "{err}");
+}
