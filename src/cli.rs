@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::engine::Model;
 use crate::error::Error;
 use crate::experiment::{
-    RunResult, compare, plan, replicate, run_replications, run_replications_observed, shard, sweep,
+    RunResult, compare, plan, replicate, run_replications, run_replications_observed, shard, sweep, workload,
 };
 use crate::report::charts::{Chart, ChartData, ChartError, render_all, render_compare, render_xy, study};
 use crate::report::labels::Lang;
@@ -50,6 +50,12 @@ pub struct RunOptions {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Most people one replication may simulate; a scenario asking for more is refused before it runs.
+    #[arg(long, default_value_t = 1e8)]
+    pub max_people: f64,
+    /// Most memory, in MB, for the people one replication holds at once; beyond it the run is refused.
+    #[arg(long, default_value_t = 4096.0)]
+    pub max_memory_mb: f64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -122,6 +128,29 @@ pub enum Command {
 }
 
 /// Loads every file; all problems of all files are reported together.
+/// Warns where a stage's offered load meets its staff (unless `quiet`).
+fn warn_overloads(s: &scenario::Scenario, quiet: bool) {
+    if quiet {
+        return;
+    }
+    for o in workload::overloads(s) {
+        let why = match o.hour {
+            None => "the queue grows without end",
+            Some(_) if o.load >= o.staff => "the queue builds up in that hour",
+            Some(_) => "close to capacity",
+        };
+        eprintln!("warning: {}: {o}; {why}", s.name);
+    }
+}
+
+/// Refuses, before any replication, a scenario that asks for more people or
+/// memory than `o` allows; warns where its offered load meets its staff.
+fn admit(s: &scenario::Scenario, o: &RunOptions) -> Result<(), Error> {
+    warn_overloads(s, o.quiet);
+    let limits = workload::Limits { arrivals: o.max_people, memory: o.max_memory_mb * 1e6 };
+    workload::check(s, limits).map_err(Error::TooLarge)
+}
+
 fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, Error> {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
@@ -469,6 +498,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let loaded = load_all(&files)?;
             for s in loaded {
                 let sc = &s.scenario;
+                warn_overloads(sc, false);
                 let _ = writeln!(
                     out,
                     "{}: ok ({} stages, {} pools, {} case types)",
@@ -487,6 +517,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Run { files, shard: Some(spec), options: o } => {
             let (i, n) = shard::parse_shard(&spec).map_err(Error::Usage)?;
             let loaded = load_all(&files)?;
+            loaded.iter().try_for_each(|s| admit(&s.scenario, &o))?;
             unique_names(&loaded, &o.out)?;
             let pool = thread_pool(&o)?;
             write::check_writable(&o.out)?;
@@ -578,6 +609,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Run { files, shard: None, options: o } => {
             let loaded = load_all(&files)?;
+            loaded.iter().try_for_each(|s| admit(&s.scenario, &o))?;
             unique_names(&loaded, &o.out)?;
             let pool = thread_pool(&o)?;
             write::check_writable(&o.out)?;
@@ -614,6 +646,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let base = load_all(std::slice::from_ref(&file))?.remove(0);
             let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
                 .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
+            let quiet = RunOptions { quiet: true, ..o.clone() };
+            points.iter().try_for_each(|p| admit(&p.scenario, &quiet))?;
             let (shard_id, range) = match &shard {
                 Some(spec) => {
                     let (id, r) = sweep::shard_points(spec, points.len()).map_err(Error::Usage)?;
@@ -690,6 +724,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Plan { file, targets, options: o } => {
             let base = load_all(std::slice::from_ref(&file))?.remove(0);
             let sc = &base.scenario;
+            admit(sc, &o)?;
             let reps = o.replications.unwrap_or(sc.replications);
             let seed = o.seed.unwrap_or(sc.seed);
             let known: Vec<String> =
@@ -783,6 +818,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
                 )));
             }
             let loaded = load_all(&files)?;
+            loaded.iter().try_for_each(|s| admit(&s.scenario, &o))?;
             unique_names(&loaded, &o.out)?;
             let pool = thread_pool(&o)?;
             let target = o.out.join(&name);

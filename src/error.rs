@@ -17,14 +17,16 @@ pub enum Error {
     Usage(String),
     /// No staffing the planner tried meets every target.
     Infeasible(String),
+    /// A valid scenario asks for more people or memory than the limits allow.
+    TooLarge(String),
 }
 
 impl Error {
-    /// Exit code: 1 invalid scenario, 2 bad command line, 3 cannot write,
-    /// 4 targets no staffing meets.
+    /// Exit code: 1 invalid scenario (or one too large to run), 2 bad command
+    /// line, 3 cannot write, 4 targets no staffing meets.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scenarios(_) => 1,
+            Error::Scenarios(_) | Error::TooLarge(_) => 1,
             Error::Usage(_) => 2,
             Error::Write(_) | Error::Serialize(_) => 3,
             Error::Infeasible(_) => 4,
@@ -45,7 +47,7 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Write(e) => write!(f, "{e}"),
-            Error::Usage(m) | Error::Infeasible(m) | Error::Serialize(m) => write!(f, "{m}"),
+            Error::Usage(m) | Error::Infeasible(m) | Error::Serialize(m) | Error::TooLarge(m) => write!(f, "{m}"),
         }
     }
 }

@@ -6,5 +6,6 @@ pub mod plan;
 pub mod replicate;
 pub mod shard;
 pub mod sweep;
+pub mod workload;
 
 pub use replicate::{RunResult, run_replications, run_replications_observed};

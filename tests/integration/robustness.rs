@@ -96,3 +96,50 @@ fn a_slot_count_that_would_overflow_is_refused() {
         .to_string();
     assert!(e.contains("appointments.every_minutes") && e.contains("at least 1"), "{e}");
 }
+
+#[test]
+fn work_and_memory_beyond_the_limits_are_refused_before_the_run() {
+    use crate::cli::{hallsim, temp_dir};
+    let dir = temp_dir("workload");
+    let o = dir.to_str().unwrap();
+    // M/M/10 at utilization 2 for a million minutes, no max_arrivals.
+    let overloaded = dir.join("overloaded.toml");
+    std::fs::write(
+        &overloaded,
+        crate::common::single_stage(20.0, 10, r#"{ dist = "exponential", mean = 1.0 }"#, 1e6, 0.0),
+    )
+    .unwrap();
+    let out = hallsim(&["run", overloaded.to_str().unwrap(), "-r", "2", "-o", o]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("grows without end") && err.contains("MB"), "{err}");
+    assert!(err.contains("offered load 20.0 against 10 staff"), "{err}");
+    // A billion tickets a day.
+    let huge = dir.join("huge.toml");
+    let text = hall(r#"{ dist = "exponential", mean = 5 }"#, "").replace("per_day = 50", "per_day = 1e9");
+    std::fs::write(&huge, text).unwrap();
+    let out = hallsim(&["run", huge.to_str().unwrap(), "-o", o]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("people per replication") && err.contains("--max-people"), "{err}");
+    // The same in a sweep point.
+    let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/tiny.toml");
+    let out = hallsim(&["sweep", tiny, "--set", "arrivals.per_day=40,1e308", "-o", o]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    // Nothing was written for any of them.
+    assert_eq!(std::fs::read_dir(&dir).unwrap().filter(|e| e.as_ref().unwrap().path().is_dir()).count(), 0);
+}
+
+#[test]
+fn check_names_the_hours_a_stage_is_over_its_staff() {
+    use crate::cli::{hallsim, temp_dir};
+    let dir = temp_dir("overload-check");
+    // 50 a day over 8.5 hours at 30 minutes each: 2.9 busy servers for 2 windows.
+    let file = dir.join("busy.toml");
+    std::fs::write(&file, hall(r#"{ dist = "exponential", mean = 30 }"#, "")).unwrap();
+    let out = hallsim(&["check", file.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("stage accept at 09:00-10:00") && err.contains("against 2 staff"), "{err}");
+    assert!(err.contains("stage accept at 16:00-17:00"), "{err}");
+}
