@@ -86,7 +86,9 @@ fn format_value(value: f64, integer: bool) -> Result<String, String> {
     if !value.is_finite() {
         return Err(format!("{value} is not a finite number"));
     }
-    if integer {
+    // Integral values beyond i64 are written as floats: `as i64` would
+    // saturate and silently write another number.
+    if integer && value.abs() < 9.0e18 {
         if value.fract() != 0.0 {
             return Err(format!("this key takes an integer, got {value}"));
         }
@@ -140,6 +142,12 @@ mod tests {
     use super::*;
 
     const SRC: &str = "# hall\n[arrivals]\nper_day = 2000 # article\n\n[[pool]]\nname = \"a\"\ncount = 3\n\n[[pool]]\nname = \"b\"\ncount = 4 # assumption\n\n[[case_type]]\nname = \"t\"\nservice.accept = { dist = \"lognormal\", mean = 14, cv = 0.5 }\n";
+
+    #[test]
+    fn a_value_beyond_an_integer_is_written_as_it_is_not_saturated() {
+        let t = set(SRC, "arrivals.per_day", 1e308).unwrap();
+        assert!(t.contains("per_day = 1e308 # article"), "{t}");
+    }
 
     #[test]
     fn replaces_values_in_place_and_keeps_comments() {
