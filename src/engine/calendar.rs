@@ -53,7 +53,9 @@ impl<E> Calendar<E> {
 
     #[inline]
     fn key(&mut self, time: f64) -> Key {
-        debug_assert!(time.is_finite() && time >= 0.0, "event time must be finite and >= 0, got {time}");
+        // Checked in release too: the key orders times by their bits, which is
+        // right only for finite times >= 0 (two comparisons per event).
+        assert!(time.is_finite() && time >= 0.0, "event time must be finite and >= 0, got {time}");
         let seq = self.next_seq;
         self.next_seq += 1;
         (time.to_bits(), seq)
@@ -95,6 +97,12 @@ impl<E> Calendar<E> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[should_panic(expected = "event time must be finite")]
+    fn a_nan_time_is_refused_in_release_too() {
+        Calendar::with_capacity(1).schedule(f64::NAN, ());
+    }
 
     #[test]
     fn earliest_first_and_ties_in_insertion_order() {
