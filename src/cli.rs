@@ -128,25 +128,35 @@ pub enum Command {
 }
 
 /// Loads every file; all problems of all files are reported together.
-/// Warns where a stage's offered load meets its staff (unless `quiet`).
-fn warn_overloads(s: &scenario::Scenario, quiet: bool) {
-    if quiet {
+/// Warns where a stage's offered load meets its staff: every stage and hour
+/// (`check`), or the worst with a count (`run` and the others; not `quiet`).
+fn warn_overloads(s: &scenario::Scenario, quiet: bool, every: bool) {
+    let list = workload::overloads(s);
+    if quiet || list.is_empty() {
         return;
     }
-    for o in workload::overloads(s) {
-        let why = match o.hour {
-            None => "the queue grows without end",
-            Some(_) if o.load >= o.staff => "the queue builds up in that hour",
-            Some(_) => "close to capacity",
+    let why = |o: &workload::Overload| match o.hour {
+        None => "the queue grows without end",
+        Some(_) if o.load >= o.staff => "the queue builds up in that hour",
+        Some(_) => "close to capacity",
+    };
+    if every {
+        for o in &list {
+            eprintln!("warning: {}: {o}; {}", s.name, why(o));
+        }
+    } else if let Some(worst) = list.iter().max_by(|a, b| (a.load / a.staff).total_cmp(&(b.load / b.staff))) {
+        let more = match list.len() - 1 {
+            0 => String::new(),
+            n => format!(" ({n} more stage-hours at 0.95 or above: `hallsim check` lists them)"),
         };
-        eprintln!("warning: {}: {o}; {why}", s.name);
+        eprintln!("warning: {}: {worst}; {}{more}", s.name, why(worst));
     }
 }
 
 /// Refuses, before any replication, a scenario that asks for more people or
 /// memory than `o` allows; warns where its offered load meets its staff.
 fn admit(s: &scenario::Scenario, o: &RunOptions) -> Result<(), Error> {
-    warn_overloads(s, o.quiet);
+    warn_overloads(s, o.quiet, false);
     let limits = workload::Limits { arrivals: o.max_people, memory: o.max_memory_mb * 1e6 };
     workload::check(s, limits).map_err(Error::TooLarge)
 }
@@ -498,7 +508,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let loaded = load_all(&files)?;
             for s in loaded {
                 let sc = &s.scenario;
-                warn_overloads(sc, false);
+                warn_overloads(sc, false, true);
                 let _ = writeln!(
                     out,
                     "{}: ok ({} stages, {} pools, {} case types)",
