@@ -188,9 +188,6 @@ fn unique_names(loaded: &[LoadedScenario], dir: &Path) -> Result<(), Error> {
 }
 
 fn thread_pool(o: &RunOptions) -> Result<rayon::ThreadPool, Error> {
-    if o.replications == Some(0) {
-        return Err(Error::Usage("--replications must be at least 1".into()));
-    }
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(n) = o.threads {
         if n == 0 {
@@ -436,25 +433,20 @@ fn plan_table(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan) 
         plan::staff_hours(s, &before),
         p.best.staff_hours
     );
-    match &p.confirmation {
-        Some((conf_seed, conf)) => {
-            out += &format!(
-                "  on an independent seed ({conf_seed}; the search used another), {}:\n",
+    let (claimed, heading) = match &p.confirmation {
+        Some((conf_seed, conf)) => (
+            &conf.result,
+            format!(
+                "on an independent seed ({conf_seed}; the search used another), {}",
                 if p.confirmed { "every target met with 95% confidence" } else { "NOT every target met" }
-            );
-            for t in targets {
-                if let Some(e) = conf.result.estimate(&t.key) {
-                    out += &format!("    {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
-                }
-            }
-        }
-        None => {
-            out += "  on the search seed (no staffing met every target, so nothing was confirmed):\n";
-            for t in targets {
-                if let Some(e) = r.estimate(&t.key) {
-                    out += &format!("    {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
-                }
-            }
+            ),
+        ),
+        None => (r, "on the search seed (no staffing met every target, so nothing was confirmed)".to_string()),
+    };
+    out += &format!("  {heading}:\n");
+    for t in targets {
+        if let Some(e) = claimed.estimate(&t.key) {
+            out += &format!("    {t}: {:.4} (95% interval {:.4} to {:.4})\n", e.mean, e.low(), e.high());
         }
     }
     out
