@@ -15,7 +15,8 @@ use crate::experiment::{
 };
 use crate::report::charts::{Chart, ChartData, ChartError, render_all, render_compare, render_xy, study};
 use crate::report::labels::Lang;
-use crate::report::{comparison, files, html, table, write};
+use crate::report::write::{self, OutputDir};
+use crate::report::{comparison, files, html, table};
 use crate::scenario::{self, LoadedScenario, edit};
 use crate::stats::kpi::{first_trip_key, within_target_key};
 
@@ -65,7 +66,7 @@ pub enum Command {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Run only shard I of N of the replications and write OUT/<name>/shard-I-of-N.json
+        /// Run only shard I of N of the replications and write OUT/<name>-shards/shard-I-of-N.json
         /// (combine the shards with `hallsim merge`).
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
@@ -101,7 +102,7 @@ pub enum Command {
         /// `stage.accept.budget_minutes=15,20,25`. One or two keys.
         #[arg(long = "set", required = true)]
         set: Vec<String>,
-        /// Run only shard I of N of the points and write OUT/<name>-sweep/sweep-shard-I-of-N.json
+        /// Run only shard I of N of the points and write OUT/<name>-sweep-shards/sweep-shard-I-of-N.json
         /// (combine the shards with `hallsim merge`).
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
@@ -127,7 +128,6 @@ pub enum Command {
     Schema,
 }
 
-/// Loads every file; all problems of all files are reported together.
 /// Warns where a stage's offered load meets its staff: every stage and hour
 /// (`check`), or the worst with a count (`run` and the others; not `quiet`).
 fn warn_overloads(s: &scenario::Scenario, quiet: bool, every: bool) {
@@ -161,6 +161,7 @@ fn admit(s: &scenario::Scenario, o: &RunOptions) -> Result<(), Error> {
     workload::check(s, limits).map_err(Error::TooLarge)
 }
 
+/// Loads every file; all problems of all files are reported together.
 fn load_all(paths: &[PathBuf]) -> Result<Vec<LoadedScenario>, Error> {
     let mut ok = Vec::new();
     let mut bad = Vec::new();
@@ -227,54 +228,67 @@ fn simulate(pool: &rayon::ThreadPool, s: &LoadedScenario, seed: u64, reps: u32, 
     Finished { result, seconds: started.elapsed().as_secs_f64() }
 }
 
-/// Writes the tables of a run, then its charts and report.
-fn write_run(s: &LoadedScenario, result: &RunResult, o: &RunOptions) -> Result<Vec<String>, Error> {
-    let target = o.out.join(&s.scenario.name);
+impl RunOptions {
+    fn seed_for(&self, s: &scenario::Scenario) -> u64 {
+        self.seed.unwrap_or(s.seed)
+    }
+
+    fn replications_for(&self, s: &scenario::Scenario) -> u32 {
+        self.replications.unwrap_or(s.replications)
+    }
+}
+
+/// The set-up every simulating command shares, all before the first
+/// replication: load the files (every problem of every file at once), refuse
+/// what is too large or would collide, and start the worker threads.
+fn prepare(files: &[PathBuf], o: &RunOptions) -> Result<(Vec<LoadedScenario>, rayon::ThreadPool), Error> {
+    let loaded = load_all(files)?;
+    loaded.iter().try_for_each(|s| admit(&s.scenario, o))?;
+    unique_names(&loaded, &o.out)?;
+    Ok((loaded, thread_pool(o)?))
+}
+
+/// The folder of one run's outputs.
+fn run_dir(o: &RunOptions, s: &LoadedScenario) -> PathBuf {
+    o.out.join(&s.scenario.name)
+}
+
+/// The folder of a command's shard files, beside its output folder (a merge
+/// replaces the output folder whole, so the shards live apart from it).
+fn shard_dir(o: &RunOptions, folder: &str) -> PathBuf {
+    o.out.join(format!("{folder}-shards"))
+}
+
+/// Writes the tables of a run, then its charts and report, into `dir`.
+fn write_run(dir: &OutputDir, s: &LoadedScenario, result: &RunResult, o: &RunOptions) -> Result<Vec<String>, Error> {
     let mut written = Vec::new();
     for (name, bytes) in files::all(s, result)? {
-        write::write_atomic(&target.join(name), &bytes)?;
+        dir.write(name, &bytes)?;
         written.push(name.to_string());
     }
     if !o.no_charts {
-        written.extend(write_charts(s, result, o.lang, &target));
+        written.extend(write_charts(dir, s, result, o.lang)?);
     }
     Ok(written)
 }
 
-/// Writes the charts and the report; every failure is a warning on stderr,
-/// never an error, since the tables are already on disk. Returns what was written.
-fn write_charts(s: &LoadedScenario, result: &RunResult, lang: Lang, target: &Path) -> Vec<String> {
+/// Draws the charts and the report. A chart that cannot be drawn is a
+/// warning (the tables are complete without it); a file that cannot be
+/// written is an error. Returns what was written.
+fn write_charts(dir: &OutputDir, s: &LoadedScenario, result: &RunResult, lang: Lang) -> Result<Vec<String>, Error> {
     let labels = lang.labels();
     let data = ChartData::new(&s.scenario, result, &files::reported_hours(s, result));
     let mut charts = Vec::new();
-    let mut drawn = 0;
+    for chart in render_all(&data, labels) {
+        charts.extend(write_chart(chart, dir)?);
+    }
     let mut written = Vec::new();
-    for outcome in render_all(&data, labels) {
-        match outcome {
-            Ok(c) => {
-                let mut ok = true;
-                for (ext, bytes) in [("svg", c.svg.as_bytes()), ("png", c.png.as_slice())] {
-                    let path = target.join("charts").join(format!("{}.{ext}", c.name));
-                    if let Err(e) = write::write_atomic(&path, bytes) {
-                        eprintln!("warning: chart {} not written: {e}", c.name);
-                        ok = false;
-                    }
-                }
-                drawn += usize::from(ok);
-                charts.push(c);
-            }
-            Err(e) => eprintln!("warning: chart {} failed: {}; the tables are complete", e.name, e.message),
-        }
+    if !charts.is_empty() {
+        written.push(format!("{} charts in charts/ (SVG and PNG)", charts.len()));
     }
-    if drawn > 0 {
-        written.push(format!("{drawn} charts in charts/ (SVG and PNG)"));
-    }
-    let page = html::report_html(s, result, &charts, labels);
-    match write::write_atomic(&target.join("report.html"), page.as_bytes()) {
-        Ok(()) => written.push("report.html".into()),
-        Err(e) => eprintln!("warning: report not written: {e}"),
-    }
-    written
+    dir.write("report.html", html::report_html(s, result, &charts, labels).as_bytes())?;
+    written.push("report.html".into());
+    Ok(written)
 }
 
 /// Writes a value as one line of JSON.
@@ -284,27 +298,30 @@ fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Error> {
     Ok(write::write_atomic(path, &bytes)?)
 }
 
-/// Writes one chart as SVG and PNG into `dir/charts/`; failures are warnings.
-fn write_chart(chart: Result<Chart, ChartError>, dir: &Path) -> Option<Chart> {
+/// Writes one chart as SVG and PNG into `charts/` of `dir`; a chart that
+/// could not be drawn is a warning.
+fn write_chart(chart: Result<Chart, ChartError>, dir: &OutputDir) -> Result<Option<Chart>, Error> {
     match chart {
         Ok(c) => {
-            for (ext, bytes) in [("svg", c.svg.as_bytes()), ("png", c.png.as_slice())] {
-                let path = dir.join("charts").join(format!("{}.{ext}", c.name));
-                if let Err(e) = write::write_atomic(&path, bytes) {
-                    eprintln!("warning: chart {} not written: {e}", c.name);
-                }
-            }
-            Some(c)
+            dir.write(&format!("charts/{}.svg", c.name), c.svg.as_bytes())?;
+            dir.write(&format!("charts/{}.png", c.name), &c.png)?;
+            Ok(Some(c))
         }
         Err(e) => {
             eprintln!("warning: chart {} failed: {}; the tables are complete", e.name, e.message);
-            None
+            Ok(None)
         }
     }
 }
 
 /// The sweep chart: the target rate and the 90th-percentile wait against the first key.
-fn sweep_chart(base: &LoadedScenario, axes: &[sweep::Axis], results: &[sweep::PointResult], lang: Lang, dir: &Path) {
+fn sweep_chart(
+    dir: &OutputDir,
+    base: &LoadedScenario,
+    axes: &[sweep::Axis],
+    results: &[sweep::PointResult],
+    lang: Lang,
+) -> Result<(), Error> {
     let l = lang.labels();
     let target_key = within_target_key(base.scenario.completion_target);
     let panel = |key: &str, title: &str, share: bool, line: Option<(f64, String)>| {
@@ -331,24 +348,30 @@ fn sweep_chart(base: &LoadedScenario, axes: &[sweep::Axis], results: &[sweep::Po
         panel(&target_key, l.within_target_card, true, Some((0.95, l.reference_95.to_string()))),
         panel("wait_p90", l.wait_p90_card, false, None),
     ];
-    write_chart(render_xy("sweep", &panels, l), dir);
+    write_chart(render_xy("sweep", &panels, l), dir)?;
+    Ok(())
 }
 
+/// Writes a whole sweep folder: `sweep.csv`, `sweep.json` and its chart.
 fn write_sweep(
+    dir: OutputDir,
     base: &LoadedScenario,
     axes: &[sweep::Axis],
-    seed: u64,
-    reps: u32,
+    (seed, reps): (u64, u32),
     results: &[sweep::PointResult],
-    target: &Path,
+    o: &RunOptions,
 ) -> Result<(), Error> {
     let (name, hash) = (&base.scenario.name, &base.content_hash);
-    write::write_atomic(&target.join("sweep.csv"), &crate::report::sweep::csv(name, hash, seed, reps, axes, results))?;
-    write::write_atomic(
-        &target.join("sweep.json"),
-        &crate::report::sweep::json(name, hash, seed, reps, axes, results)?,
-    )?;
-    Ok(())
+    dir.write("sweep.csv", &crate::report::sweep::csv(name, hash, seed, reps, axes, results))?;
+    dir.write("sweep.json", &crate::report::sweep::json(name, hash, seed, reps, axes, results)?)?;
+    if !o.no_charts {
+        sweep_chart(&dir, base, axes, results, o.lang)?;
+    }
+    Ok(dir.commit()?)
+}
+
+fn sweep_folder(base: &LoadedScenario) -> String {
+    format!("{}-sweep", base.scenario.name)
 }
 
 /// Merges sweep shard files into `sweep.csv` and `sweep.json`.
@@ -394,17 +417,13 @@ fn merge_sweep(
         }
         results.push(sweep::PointResult { values: p.values.clone(), kpi_defs, estimates: sweep::restore(s) });
     }
-    let target = o.out.join(format!("{}-sweep", base.scenario.name));
-    write::check_writable(&target)?;
-    write_sweep(base, &axes, seed, reps, &results, &target)?;
-    if !o.no_charts {
-        sweep_chart(base, &axes, &results, o.lang, &target);
-    }
+    let dir = OutputDir::create(&o.out.join(sweep_folder(base)))?;
+    let shown = dir.path().display().to_string();
+    write_sweep(dir, base, &axes, (seed, reps), &results, o)?;
     Ok(format!(
-        "{}: merged {n} sweep shards, {} points; wrote {}/: sweep.csv, sweep.json",
+        "{}: merged {n} sweep shards, {} points; wrote {shown}/: sweep.csv, sweep.json",
         base.scenario.name,
         results.len(),
-        target.display()
     ))
 }
 
@@ -492,399 +511,382 @@ fn plan_summary(
     Ok(format!("{}\n", serde_json::to_string_pretty(&doc)?))
 }
 
+/// Runs the command. An interrupt (Ctrl-C) removes every output folder still
+/// being written and exits with 130; outputs already in place stay whole.
 pub fn run(cli: Cli) -> Result<(), Error> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Fails only if a handler is already set (the library called twice in one process).
+    let _ = ctrlc::set_handler(|| write::abandon(130));
     match cli.command {
-        Command::Check { files } => {
-            let loaded = load_all(&files)?;
-            for s in loaded {
-                let sc = &s.scenario;
-                warn_overloads(sc, false, true);
-                let _ = writeln!(
-                    out,
-                    "{}: ok ({} stages, {} pools, {} case types)",
-                    s.file,
-                    sc.stages.len(),
-                    sc.pools.len(),
-                    sc.case_types.len()
-                );
-            }
-            Ok(())
-        }
+        Command::Check { files } => check(&files),
         Command::Schema => {
-            let _ = out.write_all(scenario::schema::markdown().as_bytes());
+            let _ = std::io::stdout().write_all(scenario::schema::markdown().as_bytes());
             Ok(())
         }
-        Command::Run { files, shard: Some(spec), options: o } => {
-            let (i, n) = shard::parse_shard(&spec).map_err(Error::Usage)?;
-            let loaded = load_all(&files)?;
-            loaded.iter().try_for_each(|s| admit(&s.scenario, &o))?;
-            unique_names(&loaded, &o.out)?;
-            let pool = thread_pool(&o)?;
-            write::check_writable(&o.out)?;
-            for s in loaded {
-                let reps = o.replications.unwrap_or(s.scenario.replications);
-                let seed = o.seed.unwrap_or(s.scenario.seed);
-                let model = Model::new(s.scenario.clone());
-                let range = shard::shard_range(i, n, reps);
-                let bar = progress(&o, range.end - range.start, &s.scenario.name);
-                let part = pool.install(|| replicate::run_range(&model, seed, range.clone(), &|| bar.inc(1)));
-                bar.finish_and_clear();
-                let file = shard::ShardFile::new(&s.scenario.name, &s.content_hash, seed, reps, (i, n), &part);
-                let path = o.out.join(&s.scenario.name).join(format!("shard-{i}-of-{n}.json"));
-                write_json(&path, &file)?;
-                if !o.quiet {
-                    let _ = writeln!(
-                        out,
-                        "{}: replications {range:?} of {reps} (seed {seed}); wrote {}",
-                        s.scenario.name,
-                        path.display()
-                    );
-                }
-            }
-            Ok(())
-        }
-        Command::Merge { file, shards, options: o } => {
-            let base = load_all(std::slice::from_ref(&file))?.remove(0);
-            let mut texts = Vec::new();
-            for path in &shards {
-                let text = std::fs::read(path)
-                    .map_err(|e| Error::Usage(format!("cannot read shard {}: {e}", path.display())))?;
-                let hash = serde_json::from_slice::<serde_json::Value>(&text)
-                    .ok()
-                    .and_then(|v| v.get("content_hash").and_then(|h| h.as_str().map(String::from)));
-                if let Some(h) = hash.filter(|h| *h != base.content_hash) {
-                    return Err(Error::Usage(format!(
-                        "{} ran a scenario with content hash {h}, but {} has {}: merge shards with the file they ran",
-                        path.display(),
-                        base.file,
-                        base.content_hash
-                    )));
-                }
-                texts.push((path, text));
-            }
-            let sweeps: Vec<(&Path, sweep::SweepShardFile)> = texts
-                .iter()
-                .filter_map(|(path, t)| serde_json::from_slice(t).ok().map(|f| (path.as_path(), f)))
-                .collect();
-            if sweeps.len() == texts.len() {
-                let mut files = sweeps;
-                files.sort_by_key(|(_, f)| f.shard);
-                let message = merge_sweep(&base, files, &o)?;
-                if !o.quiet {
-                    let _ = writeln!(out, "{message}");
-                }
-                return Ok(());
-            }
-            let (kpi_defs, hourly_defs) = crate::stats::kpi::definitions(&Model::new(base.scenario.clone()));
-            let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
-            for (path, text) in &texts {
-                let f: shard::ShardFile = serde_json::from_slice(text)
-                    .map_err(|e| Error::Usage(format!("{}: not a shard file: {e}", path.display())))?;
-                let (i, n, reps, seed) = (f.shard, f.shards, f.replications, f.seed);
-                let part = f
-                    .into_partial(kpi_defs.len(), hourly_defs.len())
-                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
-                parts.push((i, n, reps, seed, part));
-            }
-            parts.sort_by_key(|p| p.0);
-            let (n, reps, seed) = (parts[0].1, parts[0].2, parts[0].3);
-            if parts.iter().any(|p| (p.1, p.2, p.3) != (n, reps, seed)) {
-                return Err(Error::Usage(
-                    "the shards come from different runs (shard count, replications or seed differ)".into(),
-                ));
-            }
-            let have: Vec<u32> = parts.iter().map(|p| p.0).collect();
-            if have != (0..n).collect::<Vec<_>>() {
-                return Err(Error::Usage(format!("expected shards 0 to {} of {n} once each, got {have:?}", n - 1)));
-            }
-            write::check_writable(&o.out)?;
-            let model = Model::new(base.scenario.clone());
-            let result = replicate::finish(&model, seed, parts.into_iter().map(|p| p.4).collect());
-            let written = write_run(&base, &result, &o)?;
-            if !o.quiet {
-                let _ = writeln!(out, "{}: merged {n} shards, {reps} replications (seed {seed})", base.scenario.name);
-                let _ = writeln!(out, "  wrote {}/: {}", o.out.join(&base.scenario.name).display(), written.join(", "));
-            }
-            Ok(())
-        }
-        Command::Run { files, shard: None, options: o } => {
-            let loaded = load_all(&files)?;
-            loaded.iter().try_for_each(|s| admit(&s.scenario, &o))?;
-            unique_names(&loaded, &o.out)?;
-            let pool = thread_pool(&o)?;
-            write::check_writable(&o.out)?;
-            for s in loaded {
-                let reps = o.replications.unwrap_or(s.scenario.replications);
-                let seed = o.seed.unwrap_or(s.scenario.seed);
-                let f = simulate(&pool, &s, seed, reps, &o);
-                let written = write_run(&s, &f.result, &o)?;
-                if !o.quiet {
-                    let title = format!(
-                        "{} — {} replications, seed {}, {:.3} s on {} threads, {:.1} M events/s",
-                        s.scenario.name,
-                        reps,
-                        seed,
-                        f.seconds,
-                        pool.current_num_threads(),
-                        f.result.events as f64 / f.seconds / 1e6
-                    );
-                    let _ = write!(out, "{}", table::render(&title, &f.result));
-                    let _ =
-                        writeln!(out, "  wrote {}/: {}\n", o.out.join(&s.scenario.name).display(), written.join(", "));
-                }
-            }
-            Ok(())
-        }
-        Command::Sweep { file, set, shard, options: o } => {
-            if set.len() > 2 {
-                return Err(Error::Usage(format!("sweep one or two keys at a time, got {}", set.len())));
-            }
-            let axes = set.iter().map(|s| sweep::parse_axis(s)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
-            if axes.len() == 2 && axes[0].key == axes[1].key {
-                return Err(Error::Usage(format!("--set {} is given twice; sweep two different keys", axes[0].key)));
-            }
-            let base = load_all(std::slice::from_ref(&file))?.remove(0);
-            let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
-                .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
-            let quiet = RunOptions { quiet: true, ..o.clone() };
-            points.iter().try_for_each(|p| admit(&p.scenario, &quiet))?;
-            let (shard_id, range) = match &shard {
-                Some(spec) => {
-                    let (id, r) = sweep::shard_points(spec, points.len()).map_err(Error::Usage)?;
-                    (Some(id), r)
-                }
-                None => (None, 0..points.len()),
-            };
-            let pool = thread_pool(&o)?;
-            let target = o.out.join(format!("{}-sweep", base.scenario.name));
-            write::check_writable(&target)?;
-            let reps = o.replications.unwrap_or(base.scenario.replications);
-            let seed = o.seed.unwrap_or(base.scenario.seed);
-            let started = Instant::now();
-            let models: Vec<Model> = points[range.clone()].iter().map(|p| Model::new(p.scenario.clone())).collect();
-            let bar = progress(&o, models.len() as u64 * u64::from(reps), &format!("{} points", models.len()));
-            let results: Vec<RunResult> = pool.install(|| {
-                use rayon::prelude::*;
-                models.par_iter().map(|m| run_replications_observed(m, seed, reps, &|| bar.inc(1))).collect()
-            });
-            bar.finish_and_clear();
-            let seconds = started.elapsed().as_secs_f64();
-            let results: Vec<sweep::PointResult> = points[range.clone()]
-                .iter()
-                .zip(results)
-                .map(|(p, r)| sweep::PointResult {
-                    values: p.values.clone(),
-                    kpi_defs: r.kpi_defs,
-                    estimates: r.estimates,
-                })
-                .collect();
-            if let Some((i, n)) = shard_id {
-                let f = sweep::SweepShardFile {
-                    hallsim_version: env!("CARGO_PKG_VERSION").into(),
-                    scenario: base.scenario.name.clone(),
-                    content_hash: base.content_hash.clone(),
-                    seed,
-                    replications: reps,
-                    sweep: set.clone(),
-                    shard: i,
-                    shards: n,
-                    first_point: range.start,
-                    points: results.iter().map(|p| sweep::store(&p.estimates)).collect(),
-                };
-                let path = target.join(format!("sweep-shard-{i}-of-{n}.json"));
-                write_json(&path, &f)?;
-                if !o.quiet {
-                    let _ = writeln!(
-                        out,
-                        "{}: points {range:?} of {}; wrote {}",
-                        base.scenario.name,
-                        points.len(),
-                        path.display()
-                    );
-                }
-                return Ok(());
-            }
-            write_sweep(&base, &axes, seed, reps, &results, &target)?;
-            if !o.no_charts {
-                sweep_chart(&base, &axes, &results, o.lang, &target);
-            }
-            if !o.quiet {
-                let name = &base.scenario.name;
-                let _ = writeln!(
-                    out,
-                    "{name}: {} points × {reps} replications (seed {seed}), {seconds:.2} s",
-                    points.len()
-                );
-                let key = within_target_key(base.scenario.completion_target);
-                let _ = write!(out, "{}", crate::report::sweep::table(&axes, &results, &key));
-                let _ = writeln!(out, "  wrote {}/: sweep.csv, sweep.json", target.display());
-            }
-            Ok(())
-        }
-        Command::Plan { file, targets, options: o } => {
-            let base = load_all(std::slice::from_ref(&file))?.remove(0);
-            let sc = &base.scenario;
-            admit(sc, &o)?;
-            let reps = o.replications.unwrap_or(sc.replications);
-            let seed = o.seed.unwrap_or(sc.seed);
-            let known: Vec<String> =
-                run_replications(&Model::new(sc.clone()), seed, 1).kpi_defs.into_iter().map(|d| d.key).collect();
-            let targets = targets
-                .iter()
-                .map(|t| plan::parse_target(t, &known))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(Error::Usage)?;
-            let pool = thread_pool(&o)?;
-            let name = format!("{}-plan", sc.name);
-            let target_dir = o.out.join(&name);
-            write::check_writable(&target_dir)?;
-            let started = Instant::now();
-            let spinner =
-                if o.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
-            let tried = std::sync::atomic::AtomicUsize::new(0);
-            let p = pool.install(|| {
-                plan::plan(sc, &targets, seed, reps, &|counts| {
-                    let n = tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    spinner.set_message(format!("staffing {n} tried: {counts:?}"));
-                    spinner.tick();
-                })
-            });
-            spinner.finish_and_clear();
-            let seconds = started.elapsed().as_secs_f64();
-            let mut text = edit::set_name(&base.source, &name).map_err(Error::Usage)?;
-            for (pool_def, &c) in sc.pools.iter().zip(&p.best.counts) {
-                text =
-                    edit::set(&text, &format!("pool.{}.count", pool_def.name), f64::from(c)).map_err(Error::Usage)?;
-            }
-            let plan_file = target_dir.join(format!("{name}.toml"));
-            write::write_atomic(&plan_file, text.as_bytes())?;
-            let summary = plan_summary(sc, &targets, &p, seed, reps)?;
-            write::write_atomic(&target_dir.join("plan.json"), summary.as_bytes())?;
-            if !o.no_charts {
-                let l = o.lang.labels();
-                let panels: Vec<study::XyPanel> = targets
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| study::XyPanel {
-                        title: t.to_string(),
-                        x_desc: l.staff_hours_per_day.to_string(),
-                        share: r_is_share(&p.best.result, &t.key),
-                        curves: vec![(
-                            String::new(),
-                            p.tried.iter().filter_map(|(h, e)| e[i].map(|e| (*h, e))).collect(),
-                        )],
-                        line: Some((t.value, l.target.to_string())),
-                        scatter: true,
-                        mark: Some((p.best.staff_hours, l.plan.to_string())),
-                    })
-                    .collect();
-                write_chart(render_xy("plan", &panels, l), &target_dir);
-            }
-            let report = plan_table(sc, &targets, &p);
-            if p.feasible && !p.confirmed {
-                return Err(Error::Infeasible(format!(
-                    "the staffing chosen on seed {seed} missed a target on {} independent seeds; more replications (-r) \
-                     make the search's intervals narrower. Last staffing tried, written to {}:\n{report}",
-                    plan::CONFIRMATIONS,
-                    plan_file.display()
-                )));
-            }
-            if !p.feasible {
-                return Err(Error::Infeasible(format!(
-                    "no staffing the planner tried meets every target with 95% confidence ({} staffings, {seconds:.1} s).\n\
-                     Best found (smallest shortfall), written to {}:\n{report}",
-                    p.evaluations,
-                    plan_file.display()
-                )));
-            }
-            if !o.quiet {
-                let _ = writeln!(
-                    out,
-                    "{}: plan meeting {} with 95% confidence on an independent seed; {} staffings tried, {reps} replications each (search seed {seed}), {seconds:.1} s",
-                    sc.name,
-                    targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" and "),
-                    p.evaluations
-                );
-                let _ = write!(out, "{report}");
-                let _ = writeln!(out, "  wrote {} and plan.json", plan_file.display());
-            }
-            Ok(())
-        }
-        Command::Compare { files, name, options: o } => {
-            if !scenario::validate::is_name(&name) || name.starts_with('-') {
-                return Err(Error::Usage(format!(
-                    "--name {name:?}: a comparison's name is a folder inside the output folder: 1 to {} letters, digits, '_' and '-', not starting with '-'",
-                    scenario::validate::MAX_NAME_LEN
-                )));
-            }
-            let loaded = load_all(&files)?;
-            loaded.iter().try_for_each(|s| admit(&s.scenario, &o))?;
-            unique_names(&loaded, &o.out)?;
-            let pool = thread_pool(&o)?;
-            let target = o.out.join(&name);
-            write::check_writable(&target)?;
-            let reps = o.replications.unwrap_or(loaded[0].scenario.replications);
-            let seed = o.seed.unwrap_or(loaded[0].scenario.seed);
-            let runs: Vec<Finished> = loaded.iter().map(|s| simulate(&pool, s, seed, reps, &o)).collect();
-            let named: Vec<(String, &RunResult)> =
-                loaded.iter().zip(&runs).map(|(s, f)| (s.scenario.name.clone(), &f.result)).collect();
-            let c = compare::compare(&named).map_err(Error::Usage)?;
-            let members: Vec<comparison::Member> = loaded
-                .iter()
-                .map(|s| comparison::Member {
-                    name: s.scenario.name.clone(),
-                    file: s.file.clone(),
-                    content_hash: s.content_hash.clone(),
-                })
-                .collect();
-            write::write_atomic(&target.join("comparison.csv"), &comparison::csv(&c, &members, seed, reps))?;
-            write::write_atomic(&target.join("comparison.json"), &comparison::json(&c, &members, seed, reps)?)?;
-            if !o.no_charts {
-                let l = o.lang.labels();
-                let key = within_target_key(loaded[0].scenario.completion_target);
-                let first_trip = first_trip_key(loaded[0].scenario.completion_target);
-                let panel =
-                    |title: &str, share: bool, f: &dyn Fn(&RunResult) -> Option<crate::stats::estimate::Estimate>| {
-                        study::ComparePanel {
-                            title: title.to_string(),
-                            share,
-                            values: runs.iter().map(|r| f(&r.result)).collect(),
-                        }
-                    };
-                let data = study::CompareData {
-                    names: c.names.clone(),
-                    panels: vec![
-                        panel(l.within_target_card, true, &|r| r.estimate(&key).copied()),
-                        panel(l.first_trip_card, true, &|r| r.estimate(&first_trip).copied()),
-                        panel(l.one_trip_card, true, &|r| r.estimate("one_trip").copied()),
-                        panel(l.wait_mean_card, false, &|r| r.estimate("wait_mean").copied()),
-                        panel(l.wait_p90_card, false, &|r| r.estimate("wait_p90").copied()),
-                        panel(l.overtime_card, false, &html::total_overtime),
-                    ],
-                };
-                let chart = write_chart(render_compare(&data, l), &target);
-                let page = html::comparison_html(&c, chart.as_ref(), l);
-                if let Err(e) = write::write_atomic(&target.join("report.html"), page.as_bytes()) {
-                    eprintln!("warning: report not written: {e}");
-                }
-            }
-            if !o.quiet {
-                let seconds: f64 = runs.iter().map(|f| f.seconds).sum();
-                let _ = writeln!(
-                    out,
-                    "{} scenarios, the same {} replications each (seed {}), {:.2} s; paired differences from {}:",
-                    loaded.len(),
-                    reps,
-                    seed,
-                    seconds,
-                    loaded[0].scenario.name
-                );
-                let _ = write!(out, "{}", comparison::table(&c));
-                let _ = writeln!(out, "  wrote {}/: comparison.csv, comparison.json", target.display());
-            }
-            Ok(())
+        Command::Run { files, shard: Some(spec), options } => run_shard(&files, &spec, &options),
+        Command::Run { files, shard: None, options } => run_files(&files, &options),
+        Command::Merge { file, shards, options } => merge(&file, &shards, &options),
+        Command::Sweep { file, set, shard, options } => run_sweep(&file, &set, shard.as_deref(), &options),
+        Command::Plan { file, targets, options } => run_plan(&file, &targets, &options),
+        Command::Compare { files, name, options } => run_compare(&files, &name, &options),
+    }
+}
+
+fn check(files: &[PathBuf]) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    for s in load_all(files)? {
+        let sc = &s.scenario;
+        warn_overloads(sc, false, true);
+        let _ = writeln!(
+            out,
+            "{}: ok ({} stages, {} pools, {} case types)",
+            s.file,
+            sc.stages.len(),
+            sc.pools.len(),
+            sc.case_types.len()
+        );
+    }
+    Ok(())
+}
+
+fn run_files(files: &[PathBuf], o: &RunOptions) -> Result<(), Error> {
+    let (loaded, pool) = prepare(files, o)?;
+    let dirs = loaded.iter().map(|s| OutputDir::create(&run_dir(o, s))).collect::<Result<Vec<_>, _>>()?;
+    let mut out = std::io::stdout().lock();
+    for (s, dir) in loaded.iter().zip(dirs) {
+        let (seed, reps) = (o.seed_for(&s.scenario), o.replications_for(&s.scenario));
+        let f = simulate(&pool, s, seed, reps, o);
+        let written = write_run(&dir, s, &f.result, o)?;
+        dir.commit()?;
+        if !o.quiet {
+            let title = format!(
+                "{} — {} replications, seed {}, {:.3} s on {} threads, {:.1} M events/s",
+                s.scenario.name,
+                reps,
+                seed,
+                f.seconds,
+                pool.current_num_threads(),
+                f.result.events as f64 / f.seconds / 1e6
+            );
+            let _ = write!(out, "{}", table::render(&title, &f.result));
+            let _ = writeln!(out, "  wrote {}/: {}\n", run_dir(o, s).display(), written.join(", "));
         }
     }
+    Ok(())
+}
+
+fn run_shard(files: &[PathBuf], spec: &str, o: &RunOptions) -> Result<(), Error> {
+    let (i, n) = shard::parse_shard(spec).map_err(Error::Usage)?;
+    let (loaded, pool) = prepare(files, o)?;
+    for s in &loaded {
+        write::check_writable(&shard_dir(o, &s.scenario.name))?;
+    }
+    let mut out = std::io::stdout().lock();
+    for s in &loaded {
+        let (seed, reps) = (o.seed_for(&s.scenario), o.replications_for(&s.scenario));
+        let model = Model::new(s.scenario.clone());
+        let range = shard::shard_range(i, n, reps);
+        let bar = progress(o, range.end - range.start, &s.scenario.name);
+        let part = pool.install(|| replicate::run_range(&model, seed, range.clone(), &|| bar.inc(1)));
+        bar.finish_and_clear();
+        let file = shard::ShardFile::new(&s.scenario.name, &s.content_hash, seed, reps, (i, n), &part);
+        let path = shard_dir(o, &s.scenario.name).join(format!("shard-{i}-of-{n}.json"));
+        write_json(&path, &file)?;
+        if !o.quiet {
+            let _ = writeln!(
+                out,
+                "{}: replications {range:?} of {reps} (seed {seed}); wrote {}",
+                s.scenario.name,
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn merge(file: &Path, shards: &[PathBuf], o: &RunOptions) -> Result<(), Error> {
+    let base = load_all(std::slice::from_ref(&file.to_path_buf()))?.remove(0);
+    let mut texts = Vec::new();
+    for path in shards {
+        let text =
+            std::fs::read(path).map_err(|e| Error::Usage(format!("cannot read shard {}: {e}", path.display())))?;
+        let hash = serde_json::from_slice::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("content_hash").and_then(|h| h.as_str().map(String::from)));
+        if let Some(h) = hash.filter(|h| *h != base.content_hash) {
+            return Err(Error::Usage(format!(
+                "{} ran a scenario with content hash {h}, but {} has {}: merge shards with the file they ran",
+                path.display(),
+                base.file,
+                base.content_hash
+            )));
+        }
+        texts.push((path, text));
+    }
+    let mut out = std::io::stdout().lock();
+    let sweeps: Vec<(&Path, sweep::SweepShardFile)> =
+        texts.iter().filter_map(|(path, t)| serde_json::from_slice(t).ok().map(|f| (path.as_path(), f))).collect();
+    if sweeps.len() == texts.len() {
+        let mut files = sweeps;
+        files.sort_by_key(|(_, f)| f.shard);
+        let message = merge_sweep(&base, files, o)?;
+        if !o.quiet {
+            let _ = writeln!(out, "{message}");
+        }
+        return Ok(());
+    }
+    let (kpi_defs, hourly_defs) = crate::stats::kpi::definitions(&Model::new(base.scenario.clone()));
+    let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
+    for (path, text) in &texts {
+        let f: shard::ShardFile = serde_json::from_slice(text)
+            .map_err(|e| Error::Usage(format!("{}: not a shard file: {e}", path.display())))?;
+        let (i, n, reps, seed) = (f.shard, f.shards, f.replications, f.seed);
+        let part = f
+            .into_partial(kpi_defs.len(), hourly_defs.len())
+            .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?;
+        parts.push((i, n, reps, seed, part));
+    }
+    parts.sort_by_key(|p| p.0);
+    let (n, reps, seed) = (parts[0].1, parts[0].2, parts[0].3);
+    if parts.iter().any(|p| (p.1, p.2, p.3) != (n, reps, seed)) {
+        return Err(Error::Usage(
+            "the shards come from different runs (shard count, replications or seed differ)".into(),
+        ));
+    }
+    let have: Vec<u32> = parts.iter().map(|p| p.0).collect();
+    if have != (0..n).collect::<Vec<_>>() {
+        return Err(Error::Usage(format!("expected shards 0 to {} of {n} once each, got {have:?}", n - 1)));
+    }
+    let dir = OutputDir::create(&run_dir(o, &base))?;
+    let model = Model::new(base.scenario.clone());
+    let result = replicate::finish(&model, seed, parts.into_iter().map(|p| p.4).collect());
+    let written = write_run(&dir, &base, &result, o)?;
+    dir.commit()?;
+    if !o.quiet {
+        let _ = writeln!(out, "{}: merged {n} shards, {reps} replications (seed {seed})", base.scenario.name);
+        let _ = writeln!(out, "  wrote {}/: {}", run_dir(o, &base).display(), written.join(", "));
+    }
+    Ok(())
+}
+
+fn run_sweep(file: &Path, set: &[String], shard: Option<&str>, o: &RunOptions) -> Result<(), Error> {
+    if set.len() > 2 {
+        return Err(Error::Usage(format!("sweep one or two keys at a time, got {}", set.len())));
+    }
+    let axes = set.iter().map(|s| sweep::parse_axis(s)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
+    if axes.len() == 2 && axes[0].key == axes[1].key {
+        return Err(Error::Usage(format!("--set {} is given twice; sweep two different keys", axes[0].key)));
+    }
+    let base = load_all(std::slice::from_ref(&file.to_path_buf()))?.remove(0);
+    let points = sweep::points(&base.source, &base.file, &base.scenario.name, &axes)
+        .map_err(|e| Error::Usage(format!("the sweep cannot be built:\n  {}", e.join("\n  "))))?;
+    let quiet = RunOptions { quiet: true, ..o.clone() };
+    points.iter().try_for_each(|p| admit(&p.scenario, &quiet))?;
+    let (shard_id, range) = match shard {
+        Some(spec) => {
+            let (id, r) = sweep::shard_points(spec, points.len()).map_err(Error::Usage)?;
+            (Some(id), r)
+        }
+        None => (None, 0..points.len()),
+    };
+    let pool = thread_pool(o)?;
+    let folder = sweep_folder(&base);
+    let dir = match shard_id {
+        Some(_) => {
+            write::check_writable(&shard_dir(o, &folder))?;
+            None
+        }
+        None => Some(OutputDir::create(&o.out.join(&folder))?),
+    };
+    let (seed, reps) = (o.seed_for(&base.scenario), o.replications_for(&base.scenario));
+    let started = Instant::now();
+    let models: Vec<Model> = points[range.clone()].iter().map(|p| Model::new(p.scenario.clone())).collect();
+    let bar = progress(o, models.len() as u64 * u64::from(reps), &format!("{} points", models.len()));
+    let results: Vec<RunResult> = pool.install(|| {
+        use rayon::prelude::*;
+        models.par_iter().map(|m| run_replications_observed(m, seed, reps, &|| bar.inc(1))).collect()
+    });
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let results: Vec<sweep::PointResult> = points[range.clone()]
+        .iter()
+        .zip(results)
+        .map(|(p, r)| sweep::PointResult { values: p.values.clone(), kpi_defs: r.kpi_defs, estimates: r.estimates })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    let Some(dir) = dir else {
+        let (i, n) = shard_id.expect("a sweep without an output folder is a shard");
+        let f = sweep::SweepShardFile {
+            hallsim_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: base.scenario.name.clone(),
+            content_hash: base.content_hash.clone(),
+            seed,
+            replications: reps,
+            sweep: set.to_vec(),
+            shard: i,
+            shards: n,
+            first_point: range.start,
+            points: results.iter().map(|p| sweep::store(&p.estimates)).collect(),
+        };
+        let path = shard_dir(o, &folder).join(format!("sweep-shard-{i}-of-{n}.json"));
+        write_json(&path, &f)?;
+        if !o.quiet {
+            let _ =
+                writeln!(out, "{}: points {range:?} of {}; wrote {}", base.scenario.name, points.len(), path.display());
+        }
+        return Ok(());
+    };
+    let shown = dir.path().display().to_string();
+    write_sweep(dir, &base, &axes, (seed, reps), &results, o)?;
+    if !o.quiet {
+        let name = &base.scenario.name;
+        let _ = writeln!(out, "{name}: {} points × {reps} replications (seed {seed}), {seconds:.2} s", points.len());
+        let key = within_target_key(base.scenario.completion_target);
+        let _ = write!(out, "{}", crate::report::sweep::table(&axes, &results, &key));
+        let _ = writeln!(out, "  wrote {shown}/: sweep.csv, sweep.json");
+    }
+    Ok(())
+}
+
+fn run_plan(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Error> {
+    let (loaded, pool) = prepare(std::slice::from_ref(&file.to_path_buf()), o)?;
+    let base = &loaded[0];
+    let sc = &base.scenario;
+    let (seed, reps) = (o.seed_for(sc), o.replications_for(sc));
+    let known: Vec<String> =
+        run_replications(&Model::new(sc.clone()), seed, 1).kpi_defs.into_iter().map(|d| d.key).collect();
+    let targets =
+        targets.iter().map(|t| plan::parse_target(t, &known)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
+    let name = format!("{}-plan", sc.name);
+    let dir = OutputDir::create(&o.out.join(&name))?;
+    let started = Instant::now();
+    let spinner = if o.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
+    let tried = std::sync::atomic::AtomicUsize::new(0);
+    let p = pool.install(|| {
+        plan::plan(sc, &targets, seed, reps, &|counts| {
+            let n = tried.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            spinner.set_message(format!("staffing {n} tried: {counts:?}"));
+            spinner.tick();
+        })
+    });
+    spinner.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let mut text = edit::set_name(&base.source, &name).map_err(Error::Usage)?;
+    for (pool_def, &c) in sc.pools.iter().zip(&p.best.counts) {
+        text = edit::set(&text, &format!("pool.{}.count", pool_def.name), f64::from(c)).map_err(Error::Usage)?;
+    }
+    let plan_file = dir.path().join(format!("{name}.toml"));
+    dir.write(&format!("{name}.toml"), text.as_bytes())?;
+    dir.write("plan.json", plan_summary(sc, &targets, &p, seed, reps)?.as_bytes())?;
+    if !o.no_charts {
+        let l = o.lang.labels();
+        let panels: Vec<study::XyPanel> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| study::XyPanel {
+                title: t.to_string(),
+                x_desc: l.staff_hours_per_day.to_string(),
+                share: r_is_share(&p.best.result, &t.key),
+                curves: vec![(String::new(), p.tried.iter().filter_map(|(h, e)| e[i].map(|e| (*h, e))).collect())],
+                line: Some((t.value, l.target.to_string())),
+                scatter: true,
+                mark: Some((p.best.staff_hours, l.plan.to_string())),
+            })
+            .collect();
+        write_chart(render_xy("plan", &panels, l), &dir)?;
+    }
+    dir.commit()?;
+    let report = plan_table(sc, &targets, &p);
+    if p.feasible && !p.confirmed {
+        return Err(Error::Infeasible(format!(
+            "the staffing chosen on seed {seed} missed a target on {} independent seeds; more replications (-r) \
+             make the search's intervals narrower. Last staffing tried, written to {}:\n{report}",
+            plan::CONFIRMATIONS,
+            plan_file.display()
+        )));
+    }
+    if !p.feasible {
+        return Err(Error::Infeasible(format!(
+            "no staffing the planner tried meets every target with 95% confidence ({} staffings, {seconds:.1} s).\n\
+             Best found (smallest shortfall), written to {}:\n{report}",
+            p.evaluations,
+            plan_file.display()
+        )));
+    }
+    if !o.quiet {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "{}: plan meeting {} with 95% confidence on an independent seed; {} staffings tried, {reps} replications each (search seed {seed}), {seconds:.1} s",
+            sc.name,
+            targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" and "),
+            p.evaluations
+        );
+        let _ = write!(out, "{report}");
+        let _ = writeln!(out, "  wrote {} and plan.json", plan_file.display());
+    }
+    Ok(())
+}
+
+fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Error> {
+    if !scenario::validate::is_name(name) || name.starts_with('-') {
+        return Err(Error::Usage(format!(
+            "--name {name:?}: a comparison's name is a folder inside the output folder: 1 to {} letters, digits, '_' and '-', not starting with '-'",
+            scenario::validate::MAX_NAME_LEN
+        )));
+    }
+    let (loaded, pool) = prepare(files, o)?;
+    let dir = OutputDir::create(&o.out.join(name))?;
+    let (seed, reps) = (o.seed_for(&loaded[0].scenario), o.replications_for(&loaded[0].scenario));
+    let runs: Vec<Finished> = loaded.iter().map(|s| simulate(&pool, s, seed, reps, o)).collect();
+    let named: Vec<(String, &RunResult)> =
+        loaded.iter().zip(&runs).map(|(s, f)| (s.scenario.name.clone(), &f.result)).collect();
+    let c = compare::compare(&named).map_err(Error::Usage)?;
+    let members: Vec<comparison::Member> = loaded
+        .iter()
+        .map(|s| comparison::Member {
+            name: s.scenario.name.clone(),
+            file: s.file.clone(),
+            content_hash: s.content_hash.clone(),
+        })
+        .collect();
+    dir.write("comparison.csv", &comparison::csv(&c, &members, seed, reps))?;
+    dir.write("comparison.json", &comparison::json(&c, &members, seed, reps)?)?;
+    if !o.no_charts {
+        let l = o.lang.labels();
+        let key = within_target_key(loaded[0].scenario.completion_target);
+        let first_trip = first_trip_key(loaded[0].scenario.completion_target);
+        let panel = |title: &str, share: bool, f: &dyn Fn(&RunResult) -> Option<crate::stats::estimate::Estimate>| {
+            study::ComparePanel { title: title.to_string(), share, values: runs.iter().map(|r| f(&r.result)).collect() }
+        };
+        let data = study::CompareData {
+            names: c.names.clone(),
+            panels: vec![
+                panel(l.within_target_card, true, &|r| r.estimate(&key).copied()),
+                panel(l.first_trip_card, true, &|r| r.estimate(&first_trip).copied()),
+                panel(l.one_trip_card, true, &|r| r.estimate("one_trip").copied()),
+                panel(l.wait_mean_card, false, &|r| r.estimate("wait_mean").copied()),
+                panel(l.wait_p90_card, false, &|r| r.estimate("wait_p90").copied()),
+                panel(l.overtime_card, false, &html::total_overtime),
+            ],
+        };
+        let chart = write_chart(render_compare(&data, l), &dir)?;
+        dir.write("report.html", html::comparison_html(&c, chart.as_ref(), l).as_bytes())?;
+    }
+    let shown = dir.path().display().to_string();
+    dir.commit()?;
+    if !o.quiet {
+        let seconds: f64 = runs.iter().map(|f| f.seconds).sum();
+        let _ = writeln!(
+            std::io::stdout(),
+            "{} scenarios, the same {} replications each (seed {}), {:.2} s; paired differences from {}:",
+            loaded.len(),
+            reps,
+            seed,
+            seconds,
+            loaded[0].scenario.name
+        );
+        let _ = write!(std::io::stdout(), "{}", comparison::table(&c));
+        let _ = writeln!(std::io::stdout(), "  wrote {shown}/: comparison.csv, comparison.json");
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ mod compare;
 mod determinism;
 mod deterministic;
 mod invariance;
+mod outputs;
 mod plan;
 mod practices;
 mod report;

@@ -28,7 +28,7 @@ fn three_shards_merge_into_the_bytes_of_one_run() {
         let out = hallsim(&["run", MUNICIPAL, "-r", "31", "--shard", &format!("{i}/3"), "-o", &d("parts"), "-q"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let shard_files: Vec<String> = (0..3).map(|i| d(&format!("parts/municipal/shard-{i}-of-3.json"))).collect();
+    let shard_files: Vec<String> = (0..3).map(|i| d(&format!("parts/municipal-shards/shard-{i}-of-3.json"))).collect();
     let mut args = vec!["merge", MUNICIPAL];
     args.extend(shard_files.iter().rev().map(String::as_str));
     let merged_dir = d("merged");
@@ -71,7 +71,7 @@ fn sweep_shards_merge_into_the_bytes_of_one_sweep() {
         assert!(hallsim(&args).status.success());
     }
     let mut args = vec!["merge".to_string(), MUNICIPAL.to_string()];
-    args.extend((0..3).map(|i| d(&format!("parts/municipal-sweep/sweep-shard-{i}-of-3.json"))));
+    args.extend((0..3).map(|i| d(&format!("parts/municipal-sweep-shards/sweep-shard-{i}-of-3.json"))));
     args.extend(["-o".into(), d("merged"), "-q".into()]);
     let out = hallsim(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -100,7 +100,7 @@ fn merge_verifies_what_it_reads() {
         let out = hallsim(&["sweep", tiny, "--set", set, "-r", "3", "--shard", &part, "-o", &d("parts"), "-q"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
-    let shard = |i: usize| d(&format!("parts/tiny/shard-{i}-of-2.json"));
+    let shard = |i: usize| d(&format!("parts/tiny-shards/shard-{i}-of-2.json"));
     let json = |p: &str| serde_json::from_slice::<serde_json::Value>(&std::fs::read(p).unwrap()).unwrap();
     // Each tampering, written over shard 1, is refused with the file's name and exit 2.
     let original = json(&shard(1));
@@ -125,7 +125,7 @@ fn merge_verifies_what_it_reads() {
         assert!(err.contains("shard-1-of-2.json") && err.contains(expected), "{what}: {err}");
     }
     // A sweep point with a KPI missing.
-    let sweep_shard = |i: usize| d(&format!("parts/tiny-sweep/sweep-shard-{i}-of-2.json"));
+    let sweep_shard = |i: usize| d(&format!("parts/tiny-sweep-shards/sweep-shard-{i}-of-2.json"));
     let mut missing = json(&sweep_shard(1));
     missing["points"][0].as_array_mut().unwrap().pop();
     std::fs::write(sweep_shard(1), serde_json::to_vec(&missing).unwrap()).unwrap();
