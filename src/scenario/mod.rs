@@ -44,15 +44,24 @@ pub fn load(path: &Path) -> Result<LoadedScenario, ScenarioError> {
         source: String::new(),
         diagnostics: vec![Diagnostic::new(None, "", format!("cannot read the file: {e}"))],
     })?;
-    let source = String::from_utf8(bytes).map_err(|e| ScenarioError {
-        file: file.clone(),
-        source: String::new(),
-        diagnostics: vec![Diagnostic::new(
-            None,
-            "",
-            format!("the file is not UTF-8 text (byte {} is invalid)", e.utf8_error().valid_up_to()),
-        )],
-    })?;
+    let source = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            // The text up to the first bad byte is valid, and the lossy copy
+            // keeps it byte for byte: the caret lands on that byte.
+            let at = e.utf8_error().valid_up_to();
+            let byte = e.as_bytes()[at];
+            return Err(ScenarioError {
+                file,
+                source: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                diagnostics: vec![Diagnostic::new(
+                    Some(at..at + 1),
+                    "",
+                    format!("byte 0x{byte:02x} is not UTF-8 text; save the file as UTF-8"),
+                )],
+            });
+        }
+    };
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("scenario");
     let default_name: String =
         stem.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' }).collect();
@@ -99,12 +108,14 @@ pub fn parse(source: &str, file: &str, default_name: &str) -> Result<Scenario, S
             )),
         }
     }
+    let mut scenario = None;
     raw.unreadable = diags.iter().map(|d| d.path.split(['[', '.']).next().unwrap_or_default().to_string()).collect();
-    match validate::validate(raw, default_name) {
-        Ok(s) if diags.is_empty() => Ok(s),
-        Ok(_) => Err(fail(diags)),
-        Err(more) => {
-            diags.extend(more);
+    if let Err(more) = validate::validate(raw, default_name).map(|s| scenario = Some(s)) {
+        diags.extend(more);
+    }
+    match scenario {
+        Some(s) if diags.is_empty() => Ok(s),
+        _ => {
             diags.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
             Err(fail(diags))
         }
@@ -120,13 +131,100 @@ fn section<T: for<'de> Deserialize<'de>>(
     path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Spanned<T>> {
+    let copy = value.clone();
     match Spanned::<T>::deserialize(value.into_deserializer()) {
         Ok(v) => Some(v),
         Err(e) => {
-            diags.push(toml_diag(&e, path));
+            let at = e.span().map_or(copy.span().start, |s| s.start);
+            let path = path_at(&copy, path, at);
+            let message = plain_words(e.message().trim_end(), schema::lookup(&path));
+            diags.push(Diagnostic::new(e.span(), path, message));
             None
         }
     }
+}
+
+/// The key path of the innermost value of `value` (at `path`) that holds byte
+/// `at`. Tables made by dotted keys (`service.accept = ...`) carry no span of
+/// their own, so every table is searched.
+fn path_at(value: &Spanned<DeValue<'_>>, path: &str, at: usize) -> String {
+    fn find(value: &Spanned<DeValue<'_>>, path: &str, at: usize) -> Option<String> {
+        let inner = match value.get_ref() {
+            DeValue::Table(table) => table.iter().find_map(|(k, v)| {
+                let key = k.get_ref().as_ref();
+                let child = if path.is_empty() { key.to_string() } else { format!("{path}.{key}") };
+                if k.span().contains(&at) { Some(child) } else { find(v, &child, at) }
+            }),
+            DeValue::Array(items) => items.iter().enumerate().find_map(|(i, v)| find(v, &format!("{path}[{i}]"), at)),
+            _ => None,
+        };
+        inner.or_else(|| value.span().contains(&at).then(|| path.to_string()))
+    }
+    find(value, path, at).unwrap_or_else(|| path.to_string())
+}
+
+/// A deserializer's message in the words of the key reference (`hallsim
+/// schema`): "must be a number, got the string "x"" rather than "invalid
+/// type: string "x", expected f64".
+fn plain_words(message: &str, key: Option<&schema::Key>) -> String {
+    let expected = |e: &str| match e {
+        _ if let Some(k) = key.filter(|k| k.kind != "distribution") => {
+            let kind = match k.kind {
+                "boolean" => return "true or false".to_string(),
+                kind if kind.starts_with('"') => format!("a time of day {kind}"),
+                kind if kind.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {kind}"),
+                kind => format!("a {kind}"),
+            };
+            let unit = if k.unit.is_empty() { String::new() } else { format!(" ({})", k.unit) };
+            format!("{kind}: {}{unit}", k.range)
+        }
+        "f64" | "f32" => "a number".to_string(),
+        "i64" | "i32" | "u32" | "u64" | "usize" => "an integer".to_string(),
+        "a boolean" | "bool" => "true or false".to_string(),
+        "a sequence" => "an array".to_string(),
+        e if e.starts_with("internally tagged enum") || e == "struct RawDist" => {
+            "a distribution, such as `{ dist = \"exponential\", mean = 5 }` (see `distribution` in `hallsim schema`)"
+                .to_string()
+        }
+        e if e.starts_with("struct ") || e == "a map" => "a table".to_string(),
+        e => e.to_string(),
+    };
+    let got = |g: &str| {
+        let g = g.trim();
+        if let Some(v) = g.strip_prefix("string ") {
+            format!("the text {v}")
+        } else if let Some(v) = g.strip_prefix("floating point ").or(g.strip_prefix("integer ")) {
+            format!("the number {}", v.trim_matches('`'))
+        } else if let Some(v) = g.strip_prefix("boolean ") {
+            v.trim_matches('`').to_string()
+        } else if g == "sequence" {
+            "an array".to_string()
+        } else if g == "map" {
+            "a table".to_string()
+        } else {
+            g.to_string()
+        }
+    };
+    // A distribution is read whole, so a mistake in one of its fields is
+    // reported at the distribution.
+    let within = if key.is_some_and(|k| k.kind == "distribution") { "in this distribution, a field " } else { "" };
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some((g, e)) = message.strip_prefix(kind).and_then(|rest| rest.rsplit_once(", expected ")) {
+            return format!("{within}must be {}, got {}", expected(e), got(g));
+        }
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let (v, e) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!("{v} is not allowed here; {}", e.replacen("one of", "allowed: one of", 1));
+    }
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (k, e) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!("unknown key {k}; the keys here are {}", e.trim_start_matches("one of "));
+    }
+    if let Some(k) = message.strip_prefix("missing field ") {
+        return format!("missing key {k}");
+    }
+    message.to_string()
 }
 
 fn entries<T: for<'de> Deserialize<'de>>(

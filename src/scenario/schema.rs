@@ -600,6 +600,22 @@ pub const KEYS: &[Key] = &[
     ),
 ];
 
+/// The line of `path` as a message names it: `pool[2].count` is
+/// `[[pool]].count`, `case_type[0].service.accept` is
+/// `[[case_type]].service.<stage>`, `targets.wait_minutes[1]` is
+/// `targets.wait_minutes`.
+pub fn lookup(path: &str) -> Option<&'static Key> {
+    let mut parts: Vec<String> = path.split('.').map(|p| p.split('[').next().unwrap_or(p).to_string()).collect();
+    if path.split('.').next().is_some_and(|first| first.contains('[')) {
+        parts[0] = format!("[[{}]]", parts[0]);
+    }
+    if parts.len() == 3 && parts[0] == "[[case_type]]" && ["service", "handoff"].contains(&parts[1].as_str()) {
+        parts[2] = "<stage>".into();
+    }
+    let wanted = parts.join(".");
+    KEYS.iter().find(|k| k.path == wanted)
+}
+
 /// The reference as Markdown.
 pub fn markdown() -> String {
     let mut out = String::from(
@@ -625,7 +641,20 @@ pub fn markdown() -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::KEYS;
+    use super::{KEYS, lookup};
+
+    #[test]
+    fn message_paths_find_their_line() {
+        for (path, line) in [
+            ("pool[2].count", "[[pool]].count"),
+            ("case_type[0].service.accept", "[[case_type]].service.<stage>"),
+            ("targets.wait_minutes[1]", "targets.wait_minutes"),
+            ("hall.opens", "hall.opens"),
+        ] {
+            assert_eq!(lookup(path).map(|k| k.path), Some(line), "{path}");
+        }
+        assert!(lookup("case_type[0].service.accept.mean").is_none());
+    }
 
     /// The schema and the raw mirror list the same keys, both ways: every
     /// field a file may hold has a line here, and every line is a field.

@@ -219,7 +219,8 @@ fn short(x: f64) -> String {
 /// Parses `HH:MM` into minutes after midnight.
 pub fn parse_clock(s: &str) -> Option<f64> {
     let (h, m) = s.split_once(':')?;
-    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !digits(h) || !digits(m) {
         return None;
     }
     let h: u32 = h.parse().ok()?;
@@ -302,8 +303,9 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         None
     } else {
         match &r.hall {
-            // Already reported: the section could not be read.
-            None if r.unreadable.contains("hall") => None,
+            // Already reported: the section could not be read, or [simulation]
+            // could not, so whether the run needs hours is unknown.
+            None if r.unreadable.contains("hall") || r.unreadable.contains("simulation") => None,
             None => c.err(
                 r.file_span.start..r.file_span.start,
                 "hall",
@@ -1134,6 +1136,9 @@ fn check_practices(
 
 fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Option<HallHours>) -> Option<Arrivals> {
     let Some(a) = &r.arrivals else {
+        if r.unreadable.contains("arrivals") {
+            return None;
+        }
         return c.err(
             r.file_span.start..r.file_span.start,
             "arrivals",
@@ -1304,5 +1309,8 @@ mod tests {
         assert_eq!(parse_clock("12:60"), None);
         assert_eq!(parse_clock("1230"), None);
         assert_eq!(parse_clock("-1:30"), None);
+        for signed in ["+8:30", "08:+3", " 8:30", "8:3 "] {
+            assert_eq!(parse_clock(signed), None, "{signed}");
+        }
     }
 }

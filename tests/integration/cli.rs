@@ -77,9 +77,9 @@ fn every_mistake_of_a_file_is_reported_at_once() {
     assert_reports(
         &err,
         &[
-            "DIR/many.toml:39:1: targets: unknown field `completion_minute`, expected `completion_minutes`",
+            "DIR/many.toml:39:1: targets.completion_minute: unknown key `completion_minute`; the keys here are `completion_minutes`",
             "stage[1].budget_minutes: must be > 0 and at most 100000 minutes, got -5",
-            "pool[3]: invalid type: string \"many\", expected i64",
+            "pool[3].count: must be an integer: 0 to 100000 (servers), got the text \"many\"",
             "case_type[*].share: the case-type shares sum to 1.080000; they must sum to 1",
             "case_type[1].route[1]: unknown stage \"aprove\"; the stages are `pre_review`, `accept`, `approve`, `issue`, `follow_up`, `inquiry`",
             "case_type[2].service.accept: cv must be a finite number > 0, got -0.5",
@@ -88,6 +88,77 @@ fn every_mistake_of_a_file_is_reported_at_once() {
             "8 problems",
         ],
     );
+    let lines: Vec<usize> = err
+        .lines()
+        .filter_map(|l| l.strip_prefix("DIR/many.toml:").or(l.strip_prefix("error: DIR/many.toml:")))
+        .filter_map(|l| l.split(':').next()?.parse().ok())
+        .collect();
+    assert!(lines.len() == 8 && lines.is_sorted(), "messages in file order: {lines:?}");
+}
+
+#[test]
+fn mistakes_of_type_speak_the_key_reference() {
+    let text = municipal()
+        .replace("per_day = 2000", "per_day = \"many\"")
+        .replace("opens = \"08:30\"", "opens = 8")
+        .replace("replications = ", "replications = 1.5 #");
+    let (code, err) = check("types", &text);
+    assert_eq!(code, 1);
+    assert_reports(
+        &err,
+        &[
+            "simulation.replications: must be an integer: 1 to 1000000, got the number 1.5",
+            "hall.opens: must be a time of day \"HH:MM\": 00:00 to 24:00",
+            "arrivals.per_day: must be a number: > 0 (people/day), got the text \"many\"",
+            "3 problems",
+        ],
+    );
+    for parser_words in ["expected", "i64", "f64", "invalid type"] {
+        assert!(!err.contains(parser_words), "{parser_words:?} in:\n{err}");
+    }
+    // A key of a dotted table (`service.accept = ...`) is named in full.
+    let text = municipal().replace(
+        "service.accept = { dist = \"lognormal\", mean = 14",
+        "service.accept = { dist = \"weibull\", mean = 14",
+    );
+    let (_, err) = check("dotted", &text);
+    assert_reports(&err, &["case_type[0].service.accept.dist: `weibull` is not allowed here"]);
+}
+
+#[test]
+fn an_unreadable_section_adds_no_untrue_errors() {
+    // A continuous run whose [simulation] cannot be read: no "missing [hall]".
+    let text = "[simulation]\nhorizon_minutes = \"long\"\n[arrivals]\nrate_per_minute = 1\n[[stage]]\nname = \"a\"\n\
+                [[pool]]\nname = \"w\"\ncount = 2\nstages = [\"a\"]\n[[case_type]]\nname = \"c\"\nshare = 1\n\
+                route = [\"a\"]\nservice.a = { dist = \"exponential\", mean = 1 }\n";
+    let (_, err) = check("unknown_mode", text);
+    assert_reports(&err, &["simulation.horizon_minutes: must be a number"]);
+    assert_eq!(err.matches("DIR/").count(), 1, "one problem only:\n{err}");
+    // An unreadable [arrivals] is not also missing.
+    let (_, err) = check("bad_arrivals", &municipal().replace("per_day = 2000", "per_day = [1]"));
+    assert_reports(&err, &["arrivals.per_day: must be a number"]);
+    assert_eq!(err.matches("DIR/").count(), 1, "one problem only:\n{err}");
+}
+
+#[test]
+fn a_signed_time_is_not_a_time() {
+    let (_, err) = check("signed", &municipal().replace("opens = \"08:30\"", "opens = \"+8:30\""));
+    assert_reports(&err, &["hall.opens: must be a time of day \"HH:MM\"", "got \"+8:30\""]);
+}
+
+#[test]
+fn a_file_that_is_not_utf8_names_the_line_and_column_of_the_bad_byte() {
+    let dir = temp_dir("latin1");
+    let file = dir.join("latin1.toml");
+    let mut bytes = municipal().into_bytes();
+    let at = municipal().find("description").unwrap() + 3;
+    bytes[at] = 0xe9;
+    std::fs::write(&file, &bytes).unwrap();
+    let out = hallsim(&["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = municipal()[..at].matches('\n').count() + 1;
+    assert!(err.contains(&format!("latin1.toml:{line}:4: byte 0xe9 is not UTF-8 text")), "{err}");
 }
 
 #[test]
@@ -138,7 +209,7 @@ fn impossible_distribution_parameters() {
         &err,
         &[
             "max must be greater than min, got min 5 and max 2",
-            "unknown variant `weibull`, expected one of `exponential`, `deterministic`",
+            "case_type[6].service.inquiry.dist: `weibull` is not allowed here; allowed: one of `exponential`, `deterministic`",
         ],
     );
 }

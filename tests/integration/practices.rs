@@ -495,7 +495,7 @@ fn an_unreadable_section_is_reported_once_without_follow_on_errors() {
     let out = hallsim(&["check", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("hall: unknown field `clossing`"), "{err}");
-    assert!(err.contains("documents: invalid type: string \"yes\", expected a boolean"), "{err}");
+    assert!(err.contains("hall.clossing: unknown key `clossing`; the keys here are `opens`"), "{err}");
+    assert!(err.contains("documents.accept_missing: must be true or false, got the text \"yes\""), "{err}");
     assert!(err.contains("2 problems"), "no follow-on errors expected:\n{err}");
 }
