@@ -13,7 +13,7 @@ fn bench_scenario(c: &mut Criterion, file: &str, arrivals: u64) {
     let loaded = scenario::load(&path).expect("benchmark scenario is valid");
     let model = Model::new(loaded.scenario);
     let events = simulate(&model, 1, 0).record.events;
-    let mut group = c.benchmark_group(model.scenario.name.clone());
+    let mut group = c.benchmark_group(model.scenario().name().clone());
     group.throughput(Throughput::Elements(events));
     group.sample_size(10);
     group.bench_function(format!("{arrivals} arrivals"), |b| b.iter(|| simulate(&model, 1, 0)));

@@ -39,7 +39,7 @@ use crate::stats::recorder::{Recorder, VisitEnd};
 /// Built once and shared by every replication.
 #[derive(Debug)]
 pub struct Model {
-    pub scenario: Scenario,
+    pub(crate) scenario: Scenario,
     n_sites: usize,
     n_stages: usize,
     n_types: usize,
@@ -110,6 +110,11 @@ fn canonical_duty(count: u32, changes: Vec<(f64, u32)>) -> (u32, Vec<(f64, u32)>
 }
 
 impl Model {
+    /// The scenario this model runs (fixed when the model is built).
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
     pub fn new(scenario: Scenario) -> Self {
         let n_stages = scenario.stages.len();
         let n_types = scenario.case_types.len();

@@ -1,8 +1,9 @@
 //! The validated scenario: what the engine and the reports may trust.
 //!
-//! Every struct is `#[non_exhaustive]`, so outside this crate a scenario can
-//! only come from [`super::parse`] or [`super::load`], which check every
-//! invariant stated in the field docs.
+//! Every struct is `#[non_exhaustive]` and a [`Scenario`]'s fields are read
+//! through methods, so outside this crate a scenario can only come from
+//! [`super::parse`] or [`super::load`], which check every invariant stated in
+//! the field docs, and cannot be changed after.
 
 use crate::dist::Dist;
 
@@ -16,49 +17,57 @@ pub const MAX_PRIORITY: u8 = 9;
 /// Index of a stage in [`Scenario::stages`].
 pub type StageId = usize;
 
+/// A validated scenario. Its fields are read through methods of the same
+/// name, so nothing can break what validation checked:
+///
+/// ```compile_fail
+/// let text = std::fs::read_to_string("scenarios/benchmark/mmc.toml").unwrap();
+/// let mut s = hallsim::scenario::parse(&text, "mmc.toml", "mmc").unwrap();
+/// s.pools.clear(); // private: a scenario with no pool never reaches the engine
+/// ```
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Scenario {
     /// Short name, used for the output folder; letters, digits, `_` and `-`.
-    pub name: String,
-    pub description: String,
-    pub horizon: Horizon,
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) horizon: Horizon,
     /// Arrivals stop after this many people, per replication.
-    pub max_arrivals: Option<u64>,
+    pub(crate) max_arrivals: Option<u64>,
     /// Replications when the command line does not say, >= 1.
-    pub replications: u32,
+    pub(crate) replications: u32,
     /// Master seed when the command line does not say.
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// The headline completion target, minutes (> 0; 60 by default).
-    pub completion_target: f64,
+    pub(crate) completion_target: f64,
     /// Targets for the wait from ticket to call, minutes, ascending, each > 0.
-    pub wait_targets: Vec<f64>,
+    pub(crate) wait_targets: Vec<f64>,
     /// Most people in the hall at once (seats, ticket limit); more are turned away.
-    pub hall_capacity: Option<u32>,
+    pub(crate) hall_capacity: Option<u32>,
     /// What happens to people still waiting when staff's day ends.
-    pub closing: Closing,
+    pub(crate) closing: Closing,
     /// People sent home (a missing paper, a hard close) who come back.
-    pub returns: Returns,
-    pub arrivals: Arrivals,
+    pub(crate) returns: Returns,
+    pub(crate) arrivals: Arrivals,
     /// Booked tickets next to walk-ins; None: walk-ins only.
-    pub appointments: Option<Appointments>,
+    pub(crate) appointments: Option<Appointments>,
     /// Called tickets whose holder is not there.
-    pub calling: Calling,
+    pub(crate) calling: Calling,
     /// Problems with documents; None: every case arrives complete.
-    pub documents: Option<Documents>,
+    pub(crate) documents: Option<Documents>,
     /// Guides who check documents before the ticket; None: no guides.
-    pub pre_review: Option<PreReview>,
+    pub(crate) pre_review: Option<PreReview>,
     /// At least one; names unique.
-    pub stages: Vec<Stage>,
+    pub(crate) stages: Vec<Stage>,
     /// At least one; every stage on a route is served by a pool with staff.
-    pub pools: Vec<Pool>,
+    pub(crate) pools: Vec<Pool>,
     /// At least one; shares sum to 1.
-    pub case_types: Vec<CaseType>,
+    pub(crate) case_types: Vec<CaseType>,
     /// The halls of a city (同城通办); empty: one hall. Shares sum to 1.
-    pub sites: Vec<Site>,
+    pub(crate) sites: Vec<Site>,
     /// Share of people who go to the hall with the shortest displayed wait
     /// instead of their home hall, in [0, 1].
-    pub shortest_queue_share: f64,
+    pub(crate) shortest_queue_share: f64,
 }
 
 /// One hall of a city.
@@ -295,6 +304,45 @@ impl Pool {
         }
         out
     }
+}
+
+/// Read access to every field of a validated scenario; only [`super::parse`]
+/// and [`super::load`] make one, so what they checked stays true.
+macro_rules! read_only {
+    ($($field:ident: $ty:ty,)*) => {
+        impl Scenario {
+            $(
+                #[doc = concat!("`", stringify!($field), "`, as validated (see the field's documentation in the source).")]
+                pub fn $field(&self) -> &$ty {
+                    &self.$field
+                }
+            )*
+        }
+    };
+}
+
+read_only! {
+    name: String,
+    description: String,
+    horizon: Horizon,
+    max_arrivals: Option<u64>,
+    replications: u32,
+    seed: u64,
+    completion_target: f64,
+    wait_targets: Vec<f64>,
+    hall_capacity: Option<u32>,
+    closing: Closing,
+    returns: Returns,
+    arrivals: Arrivals,
+    appointments: Option<Appointments>,
+    calling: Calling,
+    documents: Option<Documents>,
+    pre_review: Option<PreReview>,
+    stages: Vec<Stage>,
+    pools: Vec<Pool>,
+    case_types: Vec<CaseType>,
+    sites: Vec<Site>,
+    shortest_queue_share: f64,
 }
 
 impl Scenario {

@@ -42,12 +42,8 @@ const SHARE_TOLERANCE: f64 = 1e-6;
 pub const DEFAULT_BUDGET: f64 = 20.0;
 /// Default completion target, minutes.
 pub const DEFAULT_COMPLETION_TARGET: f64 = 60.0;
-/// Largest mean, value or maximum of a distribution, minutes (about 69 days):
-/// a hall's durations are minutes to days, and this keeps every instant of a
-/// run far inside the precision of the clock.
-pub const MAX_DURATION_MINUTES: f64 = 100_000.0;
-/// Largest coefficient of variation of a lognormal or gamma distribution.
-pub const MAX_CV: f64 = 10.0;
+/// Longest duration or duration target, minutes: the bound distributions keep.
+pub const MAX_DURATION_MINUTES: f64 = crate::dist::MAX_MINUTES;
 /// Longest continuous run, minutes (about 19,000 years of simulated time).
 pub const MAX_HORIZON_MINUTES: f64 = 1e10;
 /// Most entries of `targets.wait_minutes`.
@@ -151,23 +147,6 @@ impl Checker {
     }
 
     fn dist(&mut self, v: &S<raw::RawDist>, path: &str) -> Option<Dist> {
-        let (scale, cv) = match v.get_ref() {
-            raw::RawDist::Exponential { mean } => (*mean, 1.0),
-            raw::RawDist::Deterministic { value } => (*value, 0.0),
-            raw::RawDist::Uniform { max, .. } | raw::RawDist::Triangular { max, .. } => (*max, 0.0),
-            raw::RawDist::Lognormal { mean, cv } | raw::RawDist::Gamma { mean, cv } => (*mean, *cv),
-            raw::RawDist::Empirical { values } => (values.iter().copied().fold(0.0, f64::max), 0.0),
-        };
-        if scale > MAX_DURATION_MINUTES {
-            let what = format!(
-                "{} minutes is longer than a hall can mean; at most {MAX_DURATION_MINUTES} minutes",
-                short(scale)
-            );
-            return self.err(v.span(), path, what);
-        }
-        if cv > MAX_CV {
-            return self.err(v.span(), path, format!("cv {cv} is beyond what service times show; at most {MAX_CV}"));
-        }
         let built = match v.get_ref() {
             raw::RawDist::Exponential { mean } => Dist::exponential(*mean),
             raw::RawDist::Deterministic { value } => Dist::deterministic(*value),
@@ -1019,7 +998,7 @@ fn check_practices(
         };
         let accept_missing_time = match &d.accept_missing_time {
             Some(v) => c.dist(v, "documents.accept_missing_time"),
-            None => Some(Dist::Deterministic { value: 0.0 }),
+            None => Some(Dist::ZERO),
         };
         let follow_up = match (&d.follow_up_stage, &d.follow_up_time) {
             (Some(st), Some(time)) => {
@@ -1104,7 +1083,7 @@ fn check_practices(
         };
         let lateness = match &v.lateness {
             Some(x) => c.dist(x, "appointments.lateness"),
-            None => Some(Dist::Deterministic { value: 0.0 }),
+            None => Some(Dist::ZERO),
         };
         let (first, last) = (first?, last?);
         if first < h.opens || last > h.last_ticket || last < first {

@@ -147,7 +147,7 @@ fn littles_law_holds_on_the_municipal_hall() {
     // under the busy-server path equals the sum of all service times.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
     let loaded = hallsim::scenario::load(std::path::Path::new(path)).unwrap();
-    let follow_up = loaded.scenario.stages.iter().position(|s| s.name == "follow_up").unwrap();
+    let follow_up = loaded.scenario.stages().iter().position(|s| s.name == "follow_up").unwrap();
     let model = hallsim::engine::Model::new(loaded.scenario);
     for rep in 0..5 {
         let r = hallsim::engine::simulate(&model, 7, rep).record;
