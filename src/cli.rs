@@ -31,7 +31,7 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct RunOptions {
     /// Replications per scenario, 1 to 1000000 [default: the (first) file's `simulation.replications`].
-    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    #[arg(short, long, value_parser = clap::value_parser!(u32).range(1..=crate::scenario::schema::MAX_REPLICATIONS))]
     pub replications: Option<u32>,
     /// Master seed, 0 to 9223372036854775807 [default: the (first) file's `simulation.seed`].
     #[arg(short, long, value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]

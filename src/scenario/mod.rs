@@ -175,8 +175,7 @@ fn plain_words(message: &str, key: Option<&schema::Key>) -> String {
                 kind if kind.starts_with(['a', 'e', 'i', 'o', 'u']) => format!("an {kind}"),
                 kind => format!("a {kind}"),
             };
-            let unit = if k.unit.is_empty() { String::new() } else { format!(" ({})", k.unit) };
-            format!("{kind}: {}{unit}", k.range)
+            format!("{kind}: {}", k.allowed_with_unit())
         }
         "f64" | "f32" => "a number".to_string(),
         "i64" | "i32" | "u32" | "u64" | "usize" => "an integer".to_string(),

@@ -2,6 +2,83 @@
 //! range, in one table. `hallsim schema` prints it, and `docs/scenario.md` is
 //! generated from it (a test keeps the two equal).
 
+use crate::dist::MAX_MINUTES;
+use crate::scenario::model::{DAY, MAX_PRIORITY};
+
+/// Most replications of one run (file or command line).
+pub const MAX_REPLICATIONS: i64 = 1_000_000;
+/// Most staff in one pool.
+pub const MAX_STAFF: i64 = 100_000;
+/// Longest continuous run, minutes (about 19,000 years of simulated time).
+pub const MAX_HORIZON_MINUTES: f64 = 1e10;
+
+/// The values a number or integer key allows. The validator checks exactly
+/// this and the reference prints it, so a limit lives in one place.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Limit {
+    /// Text, tables and lists, checked by rules of their own (`range` says which).
+    Rule,
+    /// Integers from `lo` to `hi`.
+    Int { lo: i64, hi: i64 },
+    /// Finite numbers between `lo` and `hi`, each end included or not.
+    Num { lo: f64, lo_in: bool, hi: f64, hi_in: bool },
+}
+
+impl Limit {
+    pub const SHARE: Limit = Limit::num(0.0, true, 1.0, true);
+    pub const SHARE_BELOW_ONE: Limit = Limit::num(0.0, true, 1.0, false);
+    pub const SHARE_ABOVE_ZERO: Limit = Limit::num(0.0, false, 1.0, true);
+    pub const POSITIVE: Limit = Limit::num(0.0, false, f64::INFINITY, false);
+    /// A duration or duration target, minutes.
+    pub const DURATION: Limit = Limit::num(0.0, false, MAX_MINUTES, true);
+
+    pub const fn int(lo: i64, hi: i64) -> Limit {
+        Limit::Int { lo, hi }
+    }
+
+    pub const fn num(lo: f64, lo_in: bool, hi: f64, hi_in: bool) -> Limit {
+        Limit::Num { lo, lo_in, hi, hi_in }
+    }
+
+    /// Whether an integer value is allowed.
+    pub fn allows_int(&self, x: i64) -> bool {
+        match *self {
+            Limit::Int { lo, hi } => (lo..=hi).contains(&x),
+            _ => self.allows(x as f64),
+        }
+    }
+
+    /// Whether a number is allowed (never NaN or infinite).
+    pub fn allows(&self, x: f64) -> bool {
+        match *self {
+            Limit::Rule => true,
+            Limit::Int { lo, hi } => x.fract() == 0.0 && x >= lo as f64 && x <= hi as f64,
+            Limit::Num { lo, lo_in, hi, hi_in } => {
+                x.is_finite() && (if lo_in { x >= lo } else { x > lo }) && (if hi_in { x <= hi } else { x < hi })
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = |x: f64| if x.abs() >= 1e7 { format!("{x:e}") } else { format!("{x}") };
+        match *self {
+            Limit::Rule => Ok(()),
+            Limit::Int { lo, hi: i64::MAX } => write!(f, ">= {lo}"),
+            Limit::Int { lo, hi } => write!(f, "{lo} to {hi}"),
+            Limit::Num { lo, lo_in, hi, .. } if hi.is_infinite() => {
+                write!(f, "{} {}", if lo_in { ">=" } else { ">" }, n(lo))
+            }
+            Limit::Num { lo: 0.0, lo_in: false, hi: 1.0, hi_in: true } => write!(f, "(0, 1]"),
+            Limit::Num { lo, lo_in: true, hi, hi_in: true } => write!(f, "{} to {}", n(lo), n(hi)),
+            Limit::Num { lo, lo_in: true, hi, hi_in: false } => write!(f, "{} to {} (not {})", n(lo), n(hi), n(hi)),
+            Limit::Num { lo, lo_in: false, hi, hi_in: true } => write!(f, "> {}, at most {}", n(lo), n(hi)),
+            Limit::Num { lo, hi, .. } => write!(f, "> {}, < {}", n(lo), n(hi)),
+        }
+    }
+}
+
 /// One key of the scenario file.
 pub struct Key {
     /// Dotted path; `[[x]]` marks an array of tables.
@@ -10,9 +87,32 @@ pub struct Key {
     pub unit: &'static str,
     /// The default, or "required".
     pub default: &'static str,
-    /// What values are allowed.
+    /// Allowed numbers (of each element, for a list of numbers).
+    pub limit: Limit,
+    /// What else is allowed, or the rule for a key without a numeric limit.
     pub range: &'static str,
     pub meaning: &'static str,
+}
+
+impl Key {
+    /// What values are allowed, as the reference and messages say it.
+    pub fn allowed(&self) -> String {
+        match (self.limit, self.range) {
+            (Limit::Rule, range) => range.to_string(),
+            (limit, "") => limit.to_string(),
+            (limit, note) => format!("{limit} ({note})"),
+        }
+    }
+
+    /// The same with the unit, for messages: "1 to 1440 (minutes; so at most 1441 slots a day)".
+    pub fn allowed_with_unit(&self) -> String {
+        let parens: Vec<&str> = [self.unit, if self.limit == Limit::Rule { "" } else { self.range }]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let plain = if self.limit == Limit::Rule { self.range.to_string() } else { self.limit.to_string() };
+        if parens.is_empty() { plain } else { format!("{plain} ({})", parens.join("; ")) }
+    }
 }
 
 const fn key(
@@ -23,7 +123,28 @@ const fn key(
     range: &'static str,
     meaning: &'static str,
 ) -> Key {
-    Key { path, kind, unit, default, range, meaning }
+    Key { path, kind, unit, default, limit: Limit::Rule, range, meaning }
+}
+
+const fn limited(
+    path: &'static str,
+    kind: &'static str,
+    unit: &'static str,
+    default: &'static str,
+    limit: Limit,
+    note: &'static str,
+    meaning: &'static str,
+) -> Key {
+    Key { path, kind, unit, default, limit, range: note, meaning }
+}
+
+/// The limit of the key at `path` (as a message names it).
+///
+/// # Panics
+/// If no key of the reference has that path: a validator checking a key the
+/// reference does not document is a bug, and the tests meet every path.
+pub fn limit(path: &str) -> Limit {
+    lookup(path).unwrap_or_else(|| panic!("{path} is not in the key reference")).limit
 }
 
 /// Every key, in file order.
@@ -37,20 +158,22 @@ pub const KEYS: &[Key] = &[
         "Scenario name; outputs go to `<out>/<name>/`.",
     ),
     key("description", "string", "", "empty", "any text", "Free text, for people."),
-    key(
+    limited(
         "simulation.days",
         "integer",
         "days",
         "1",
-        "1 to 100000",
+        Limit::int(1, 100_000),
+        "",
         "Operating days per replication. Each day tickets are issued from `hall.opens` to `hall.last_ticket`, and everyone holding a ticket is served. Not with `horizon_minutes`.",
     ),
-    key(
+    limited(
         "simulation.horizon_minutes",
         "number",
         "minutes",
         "none (days mode)",
-        "> 0, at most 1e10",
+        Limit::num(0.0, false, MAX_HORIZON_MINUTES, true),
+        "",
         "One continuous run of this length instead of operating days, for steady-state studies. Statistics cover people arriving in [warmup, horizon); the queue drains after it.",
     ),
     key(
@@ -61,28 +184,31 @@ pub const KEYS: &[Key] = &[
         "0 to horizon",
         "With `horizon_minutes`: start of the observation window; people arriving before it are not counted.",
     ),
-    key(
+    limited(
         "simulation.max_arrivals",
         "integer",
         "people",
         "no limit",
-        ">= 1",
+        Limit::int(1, i64::MAX),
+        "",
         "Arrivals stop after this many people per replication (the observation window ends at the last arrival).",
     ),
-    key(
+    limited(
         "simulation.replications",
         "integer",
         "",
         "100",
-        "1 to 1000000",
+        Limit::int(1, MAX_REPLICATIONS),
+        "",
         "Independent replications, unless `hallsim run --replications` says otherwise.",
     ),
-    key(
+    limited(
         "simulation.seed",
         "integer",
         "",
         "1",
-        ">= 0",
+        Limit::int(0, i64::MAX),
+        "",
         "Master seed, unless `hallsim run --seed` says otherwise. Replication r always uses the streams of (seed, r).",
     ),
     key(
@@ -109,12 +235,13 @@ pub const KEYS: &[Key] = &[
         "not before `last_ticket`",
         "End of staffed hours. Work after it is overtime; utilization is measured over opens..staff_until.",
     ),
-    key(
+    limited(
         "hall.capacity",
         "integer",
         "people",
         "no limit",
-        "1 to 1000000",
+        Limit::int(1, 1_000_000),
+        "",
         "Most people in the hall at once (seats, ticket limit), waiting or served, in each hall when there are several; arrivals beyond it are turned away (a failed trip). Also in a continuous run, where it makes an M/M/c/K model; there it is the only key of `[hall]`.",
     ),
     key(
@@ -125,44 +252,49 @@ pub const KEYS: &[Key] = &[
         "\"extended\", \"hard\"",
         "At `staff_until`: \"extended\" (延时服务) serves everyone holding a ticket, the work after it counted as overtime; \"hard\" sends staff home (each finishing the case in hand) and the people still waiting for a window home too, to come back another day (see [returns]); back-office work waits in its queue for the next morning, and its people come back for their next window.",
     ),
-    key(
+    limited(
         "returns.share",
         "number",
         "share",
         "1",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of people sent home (a missing paper, a hard close) who come back on a later day; the others give up.",
     ),
-    key(
+    limited(
         "returns.after_days",
         "integer",
         "days",
         "1",
-        "1 to 365",
+        Limit::int(1, 365),
+        "",
         "How many days later they come back, at the hour of their first ticket. A return after the run's last day counts as a trip but is not simulated.",
     ),
-    key(
+    limited(
         "targets.completion_minutes",
         "number",
         "minutes",
         "60",
-        "> 0, at most 100000",
+        Limit::DURATION,
+        "",
         "The completion target, from entering the hall (the guides' queue, or the ticket) to completion. Two figures use it. `within_<N>_min` (what staffing controls): of the visits of eligible case types, the share that completed the case within N minutes of entering; a visit that ends any other way is a miss (completed late, gave up, balked, turned away at capacity, sent home at a hard close, left for later-day work), and only visits ended by a missing paper (found by a window or a guide) or an absent ticket are left out. `first_trip_within_<N>_min` (what the citizen lives): of all eligible cases, the share completed on their first visit within N minutes of entering; it is at most the one-trip rate.",
     ),
-    key(
+    limited(
         "targets.wait_minutes",
         "list of numbers",
         "minutes",
         "none",
-        "up to 10 values, each > 0 and at most 100000, no repeats",
+        Limit::DURATION,
+        "each; up to 10 values, no repeats",
         "Targets for the wait from ticket to call, such as `[5, 10, 15]`. Each T gives `wait_within_<T>_min`: of the people who took a ticket and were called or left before it, the share called within T minutes (those who left count as not called in time); overall, per case type (`type.<name>.wait_within_<T>_min`) and per stage (`stage.<name>.wait_within_<T>_min`, the wait in that stage's queue).",
     ),
-    key(
+    limited(
         "arrivals.per_day",
         "number",
         "people/day",
         "one of the three",
-        "> 0",
+        Limit::POSITIVE,
+        "",
         "Expected tickets per day: a Poisson process whose rate follows `profile` (or is flat over the ticket hours).",
     ),
     key(
@@ -173,12 +305,13 @@ pub const KEYS: &[Key] = &[
         "time-ordered, disjoint, within the ticket hours; shares in [0, 1] summing to 1",
         "Share of the day's tickets in each interval, `{ from = \"HH:MM\", to = \"HH:MM\", share = x }`: `share` of `per_day` arrive between `from` and `to`; the rate is constant inside an interval and sampled exactly, so no short peak is skipped.",
     ),
-    key(
+    limited(
         "arrivals.rate_per_minute",
         "number",
         "people/minute",
         "one of the three",
-        "> 0",
+        Limit::POSITIVE,
+        "",
         "A constant Poisson rate (during the ticket hours in days mode).",
     ),
     key(
@@ -189,20 +322,22 @@ pub const KEYS: &[Key] = &[
         "any distribution",
         "Gaps between successive tickets (a renewal process, restarting at each opening).",
     ),
-    key(
+    limited(
         "arrivals.day_factors",
         "array of numbers",
         "",
         "1 every day",
-        "each > 0",
+        Limit::POSITIVE,
+        "each",
         "Multipliers of the arrival rate for day 1, 2, ..., repeated (for example Mon..Fri 1.10, 0.97, 0.95, 0.97, 1.05). Days mode only.",
     ),
-    key(
+    limited(
         "arrivals.green_channel_share",
         "number",
         "share",
         "0",
-        "0 to 1 (not 1)",
+        Limit::SHARE_BELOW_ONE,
+        "",
         "Share of arrivals in the green channel (绿色通道: the elderly, the ill, the disabled), called before every other ticket.",
     ),
     key(
@@ -221,36 +356,40 @@ pub const KEYS: &[Key] = &[
         "first_slot to hall.last_ticket",
         "Last booked slot of each day.",
     ),
-    key(
+    limited(
         "appointments.every_minutes",
         "number",
         "minutes",
         "required in [appointments]",
-        "1 to 1440 (so at most 1441 slots a day)",
+        Limit::num(1.0, true, DAY, true),
+        "so at most 1441 slots a day",
         "Minutes between slots.",
     ),
-    key(
+    limited(
         "appointments.per_slot",
         "integer",
         "people",
         "required in [appointments]",
-        "1 to 10000",
+        Limit::int(1, 10_000),
+        "",
         "Booked people per slot.",
     ),
-    key(
+    limited(
         "appointments.no_show_share",
         "number",
         "share",
         "0",
-        "0 to 1 (not 1)",
+        Limit::SHARE_BELOW_ONE,
+        "",
         "Share of booked people who do not come.",
     ),
-    key(
+    limited(
         "appointments.early_minutes",
         "number",
         "minutes",
         "0",
-        "0 to 1440",
+        Limit::num(0.0, true, DAY, true),
+        "",
         "Booked people arrive this much before their slot, plus a draw of `lateness`.",
     ),
     key(
@@ -261,52 +400,58 @@ pub const KEYS: &[Key] = &[
         "any distribution",
         "Added to `slot - early_minutes`: with `early_minutes = 10` and a uniform 0-20, people come from 10 minutes early to 10 late.",
     ),
-    key(
+    limited(
         "calling.absent_share",
         "number",
         "share",
         "0",
-        "0 to 1 (not 1)",
+        Limit::SHARE_BELOW_ONE,
+        "",
         "Share of people who leave unseen before their first call (a failed trip): the window calls their ticket in vain.",
     ),
-    key(
+    limited(
         "calling.absent_call_minutes",
         "number",
         "minutes",
         "1",
-        "0 to 100000",
+        Limit::num(0.0, true, MAX_MINUTES, true),
+        "",
         "Window time lost calling an absent ticket.",
     ),
-    key(
+    limited(
         "calling.balk_above_minutes",
         "number",
         "minutes",
         "none (nobody balks)",
-        "> 0, at most 100000",
+        Limit::DURATION,
+        "",
         "The ticket machine shows the expected wait (people waiting for the first stage x its mean service time / staff on duty); above this, people may leave at once (a failed trip).",
     ),
-    key(
+    limited(
         "calling.balk_share",
         "number",
         "share",
         "1",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of those shown a wait above `balk_above_minutes` who leave.",
     ),
-    key(
+    limited(
         "documents.problem_share",
         "number",
         "share",
         "required in [documents]",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of cases that arrive with a document problem; `[[case_type]].problem_share` overrides it per type.",
     ),
-    key(
+    limited(
         "documents.fixed_share",
         "number",
         "share",
         "required in [documents]",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Of the problems, the share fixed at the window; the others are a missing paper.",
     ),
     key(
@@ -325,12 +470,13 @@ pub const KEYS: &[Key] = &[
         "true, false",
         "Accept with missing documents (容缺受理): a missing-paper case is accepted and completed, the paper following later. Without it the person is sent home after the window and comes back (see [returns]).",
     ),
-    key(
+    limited(
         "documents.accept_missing_share",
         "number",
         "share",
         "1",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "With `accept_missing`, the share of missing-paper cases that may be accepted; the others are sent home.",
     ),
     key(
@@ -365,12 +511,13 @@ pub const KEYS: &[Key] = &[
         "a stage on no route",
         "The guides' stage (蓝马甲, 资料预审), before the ticket; a pool serving it holds the guides. Waits run from the ticket, taken after pre-review.",
     ),
-    key(
+    limited(
         "pre_review.share",
         "number",
         "share",
         "required in [pre_review]",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of arrivals who see a guide first.",
     ),
     key(
@@ -381,20 +528,22 @@ pub const KEYS: &[Key] = &[
         "any distribution",
         "Guide time per person.",
     ),
-    key(
+    limited(
         "pre_review.catch_share",
         "number",
         "share",
         "required in [pre_review]",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of document problems the guide catches: a problem that can be fixed is fixed with the guide (no extra window time); a missing paper sends the person home before the window (it still costs a trip, unless accepted with missing documents).",
     ),
-    key(
+    limited(
         "pre_review.window_time_factor",
         "number",
         "factor",
         "1",
-        "(0, 1]",
+        Limit::SHARE_ABOVE_ZERO,
+        "",
         "Factor on the first window's service time of a pre-reviewed case (0.85: 15% shorter).",
     ),
     key(
@@ -405,20 +554,22 @@ pub const KEYS: &[Key] = &[
         "1 to 100 letters, digits, `_`, `-`; unique",
         "A hall of the city (同城通办). With `[[site]]` entries the scenario holds several halls, each with its own pools (`[[pool]].site`) and queues; stages and case types are shared.",
     ),
-    key(
+    limited(
         "[[site]].share",
         "number",
         "share",
         "required in [[site]]",
-        "(0, 1]; the shares sum to 1",
+        Limit::SHARE_ABOVE_ZERO,
+        "the shares sum to 1",
         "Share of arrivals whose home hall this is.",
     ),
-    key(
+    limited(
         "city.shortest_queue_share",
         "number",
         "share",
         "0",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of people who go to the hall whose ticket machine shows the shortest wait (as in `calling.balk_above_minutes`) instead of their home hall; ties keep the home hall.",
     ),
     key(
@@ -429,12 +580,13 @@ pub const KEYS: &[Key] = &[
         "1 to 100 letters, digits, `_`, `-`; unique",
         "A step of a case (accept, approve, issue, ...).",
     ),
-    key(
+    limited(
         "[[stage]].budget_minutes",
         "number",
         "minutes",
         "20",
-        "> 0, at most 100000",
+        Limit::DURATION,
+        "",
         "Time budget of the stage, queue plus service; reported as the share of people within it.",
     ),
     key(
@@ -453,12 +605,13 @@ pub const KEYS: &[Key] = &[
         "1 to 100 letters, digits, `_`, `-`; unique",
         "A group of interchangeable windows or staff.",
     ),
-    key(
+    limited(
         "[[pool]].count",
         "integer",
         "servers",
         "required",
-        "0 to 100000",
+        Limit::int(0, MAX_STAFF),
+        "",
         "Windows or staff on duty. Every stage on a route needs a pool with count >= 1.",
     ),
     key(
@@ -494,12 +647,13 @@ pub const KEYS: &[Key] = &[
         "1 to 100 letters, digits, `_`, `-`; unique",
         "A kind of case.",
     ),
-    key(
+    limited(
         "[[case_type]].share",
         "number",
         "share",
         "required",
-        "(0, 1]; all shares sum to 1",
+        Limit::SHARE_ABOVE_ZERO,
+        "all shares sum to 1",
         "Share of arrivals of this type.",
     ),
     key(
@@ -510,12 +664,13 @@ pub const KEYS: &[Key] = &[
         "",
         "Whether the type counts toward the completion target.",
     ),
-    key(
+    limited(
         "[[case_type]].priority",
         "integer",
         "class",
         "0",
-        "0 to 9",
+        Limit::int(0, MAX_PRIORITY as i64),
+        "",
         "Priority class: a free server calls the highest class first, then the longest-waiting ticket.",
     ),
     key(
@@ -534,12 +689,13 @@ pub const KEYS: &[Key] = &[
         "any distribution",
         "Service time at that stage.",
     ),
-    key(
+    limited(
         "[[case_type]].outside_share",
         "number",
         "share",
         "0",
-        "0 to 1 (not 1)",
+        Limit::SHARE_BELOW_ONE,
+        "",
         "Share of this type's demand handled outside the hall (bank branches as in Cixi, self-service machines): it never takes a ticket.",
     ),
     key(
@@ -558,20 +714,22 @@ pub const KEYS: &[Key] = &[
         "any distribution",
         "How long a person waits for the first call of a visit before leaving (a failed trip); it runs again on a return visit.",
     ),
-    key(
+    limited(
         "[[case_type]].never_leave_share",
         "number",
         "share",
         "0",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "Share of people who never leave (bank staff, agents), with `patience`.",
     ),
-    key(
+    limited(
         "[[case_type]].problem_share",
         "number",
         "share",
         "documents.problem_share",
-        "0 to 1",
+        Limit::SHARE,
+        "",
         "This type's share of cases with a document problem (needs [documents]).",
     ),
     key(
@@ -605,6 +763,9 @@ pub const KEYS: &[Key] = &[
 /// `[[case_type]].service.<stage>`, `targets.wait_minutes[1]` is
 /// `targets.wait_minutes`.
 pub fn lookup(path: &str) -> Option<&'static Key> {
+    if let Some(k) = KEYS.iter().find(|k| k.path == path) {
+        return Some(k);
+    }
     let mut parts: Vec<String> = path.split('.').map(|p| p.split('[').next().unwrap_or(p).to_string()).collect();
     if path.split('.').next().is_some_and(|first| first.contains('[')) {
         parts[0] = format!("[[{}]]", parts[0]);
@@ -632,7 +793,7 @@ pub fn markdown() -> String {
             cell(k.kind),
             cell(k.unit),
             cell(k.default),
-            cell(k.range),
+            cell(&k.allowed()),
             cell(k.meaning)
         );
     }

@@ -8,6 +8,7 @@ use std::ops::Range;
 use super::diagnostic::Diagnostic;
 use super::model::*;
 use super::raw::{self, S};
+use super::schema;
 use crate::dist::Dist;
 
 /// The raw sections of one file, each already deserialized (or absent).
@@ -44,8 +45,6 @@ pub const DEFAULT_BUDGET: f64 = 20.0;
 pub const DEFAULT_COMPLETION_TARGET: f64 = 60.0;
 /// Longest duration or duration target, minutes: the bound distributions keep.
 pub const MAX_DURATION_MINUTES: f64 = crate::dist::MAX_MINUTES;
-/// Longest continuous run, minutes (about 19,000 years of simulated time).
-pub const MAX_HORIZON_MINUTES: f64 = 1e10;
 /// Most entries of `targets.wait_minutes`.
 pub const MAX_WAIT_TARGETS: usize = 10;
 /// Default replications.
@@ -63,60 +62,35 @@ impl Checker {
         None
     }
 
-    fn positive(&mut self, v: &S<f64>, path: &str, unit: &str) -> Option<f64> {
+    /// A number within the limit the key reference gives `path`.
+    fn num(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
+        self.num_as(v, path, path)
+    }
+
+    /// A number at `path` within the limit of the reference's key `key`.
+    fn num_as(&mut self, v: &S<f64>, path: &str, key: &str) -> Option<f64> {
         let x = *v.get_ref();
-        if x.is_finite() && x > 0.0 {
+        let k = schema::lookup(key).unwrap_or_else(|| panic!("{key} is not in the key reference"));
+        if k.limit.allows(x) {
             Some(x)
         } else {
-            self.err(v.span(), path, format!("must be > 0 {unit}, got {x}"))
+            self.err(v.span(), path, format!("must be {}, got {}", k.allowed_with_unit(), short(x)))
         }
     }
 
-    fn share(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
-        let x = *v.get_ref();
-        if x.is_finite() && x > 0.0 && x <= 1.0 {
-            Some(x)
-        } else {
-            self.err(v.span(), path, format!("must be a share in (0, 1], got {x}"))
-        }
+    /// An integer within the limit the key reference gives `path`.
+    fn int(&mut self, v: &S<i64>, path: &str) -> Option<i64> {
+        self.int_as(v, path, path)
     }
 
-    fn share_below_one(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
+    /// An integer at `path` within the limit of the reference's key `key`.
+    fn int_as(&mut self, v: &S<i64>, path: &str, key: &str) -> Option<i64> {
         let x = *v.get_ref();
-        if x.is_finite() && (0.0..1.0).contains(&x) {
+        let k = schema::lookup(key).unwrap_or_else(|| panic!("{key} is not in the key reference"));
+        if k.limit.allows_int(x) {
             Some(x)
         } else {
-            self.err(v.span(), path, format!("must be a share in [0, 1), got {x}"))
-        }
-    }
-
-    fn share_closed(&mut self, v: &S<f64>, path: &str) -> Option<f64> {
-        let x = *v.get_ref();
-        if x.is_finite() && (0.0..=1.0).contains(&x) {
-            Some(x)
-        } else {
-            self.err(v.span(), path, format!("must be a share in [0, 1], got {x}"))
-        }
-    }
-
-    /// Minutes in (0, max] (`positive`) or [0, max].
-    fn minutes(&mut self, v: &S<f64>, path: &str, positive: bool, max: f64) -> Option<f64> {
-        let x = *v.get_ref();
-        let low_ok = if positive { x > 0.0 } else { x >= 0.0 };
-        if x.is_finite() && low_ok && x <= max {
-            Some(x)
-        } else {
-            let low = if positive { "> 0" } else { ">= 0" };
-            self.err(v.span(), path, format!("must be {low} and at most {max} minutes, got {}", short(x)))
-        }
-    }
-
-    fn int_in(&mut self, v: &S<i64>, path: &str, lo: i64, hi: i64) -> Option<i64> {
-        let x = *v.get_ref();
-        if (lo..=hi).contains(&x) {
-            Some(x)
-        } else {
-            self.err(v.span(), path, format!("must be an integer from {lo} to {hi}, got {x}"))
+            self.err(v.span(), path, format!("must be {}, got {x}", k.allowed_with_unit()))
         }
     }
 
@@ -233,13 +207,11 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     let sim = r.simulation.as_ref().map(|s| s.get_ref());
     let empty_sim = raw::Simulation::default();
     let sim = sim.unwrap_or(&empty_sim);
-    let replications = sim
-        .replications
-        .as_ref()
-        .map_or(Some(DEFAULT_REPLICATIONS as i64), |v| c.int_in(v, "simulation.replications", 1, 1_000_000));
-    let seed = sim.seed.as_ref().map_or(Some(DEFAULT_SEED as i64), |v| c.int_in(v, "simulation.seed", 0, i64::MAX));
+    let replications =
+        sim.replications.as_ref().map_or(Some(DEFAULT_REPLICATIONS as i64), |v| c.int(v, "simulation.replications"));
+    let seed = sim.seed.as_ref().map_or(Some(DEFAULT_SEED as i64), |v| c.int(v, "simulation.seed"));
     let max_arrivals = match &sim.max_arrivals {
-        Some(v) => c.int_in(v, "simulation.max_arrivals", 1, i64::MAX).map(|x| Some(x as u64)),
+        Some(v) => c.int(v, "simulation.max_arrivals").map(|x| Some(x as u64)),
         None => Some(None),
     };
     let continuous = sim.horizon_minutes.is_some();
@@ -333,10 +305,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     };
 
     let horizon = if continuous {
-        let h = sim
-            .horizon_minutes
-            .as_ref()
-            .and_then(|v| c.minutes(v, "simulation.horizon_minutes", true, MAX_HORIZON_MINUTES));
+        let h = sim.horizon_minutes.as_ref().and_then(|v| c.num(v, "simulation.horizon_minutes"));
         let w = match &sim.warmup_minutes {
             Some(v) => {
                 let x = *v.get_ref();
@@ -356,18 +325,18 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         };
         h.zip(w).map(|(minutes, warmup)| Horizon::Continuous { minutes, warmup })
     } else {
-        let days = sim.days.as_ref().map_or(Some(1), |v| c.int_in(v, "simulation.days", 1, 100_000));
+        let days = sim.days.as_ref().map_or(Some(1), |v| c.int(v, "simulation.days"));
         days.zip(hours).map(|(d, hours)| Horizon::Days { days: d as u32, hours })
     };
 
     let hall_capacity = match r.hall.as_ref().and_then(|h| h.get_ref().capacity.as_ref()) {
-        Some(v) => c.int_in(v, "hall.capacity", 1, 1_000_000).map(|n| Some(n as u32)),
+        Some(v) => c.int(v, "hall.capacity").map(|n| Some(n as u32)),
         None => Some(None),
     };
 
     // [targets]
     let completion_target = match r.targets.as_ref().and_then(|t| t.get_ref().completion_minutes.as_ref()) {
-        Some(v) => c.minutes(v, "targets.completion_minutes", true, MAX_DURATION_MINUTES),
+        Some(v) => c.num(v, "targets.completion_minutes"),
         None => Some(DEFAULT_COMPLETION_TARGET),
     };
     let mut wait_targets = Vec::new();
@@ -380,7 +349,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             );
         }
         for (i, v) in list.get_ref().iter().enumerate() {
-            if let Some(t) = c.minutes(v, &format!("targets.wait_minutes[{i}]"), true, MAX_DURATION_MINUTES) {
+            if let Some(t) = c.num(v, &format!("targets.wait_minutes[{i}]")) {
                 if wait_targets.contains(&t) {
                     c.err::<()>(v.span(), format!("targets.wait_minutes[{i}]"), format!("{t} is listed twice"));
                 }
@@ -408,7 +377,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         let s = s.get_ref();
         let name = c.ident(&s.name, &format!("stage[{i}].name"));
         let budget = match &s.budget_minutes {
-            Some(v) => c.minutes(v, &format!("stage[{i}].budget_minutes"), true, MAX_DURATION_MINUTES),
+            Some(v) => c.num(v, &format!("stage[{i}].budget_minutes")),
             None => Some(DEFAULT_BUDGET),
         };
         let present = s.present.as_ref().is_none_or(|p| *p.get_ref());
@@ -439,7 +408,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     for (i, v) in r.sites.iter().enumerate() {
         let v = v.get_ref();
         let name = c.ident(&v.name, &format!("site[{i}].name"));
-        let share = c.share(&v.share, &format!("site[{i}].share"));
+        let share = c.num(&v.share, &format!("site[{i}].share"));
         site_share_sum += v.share.get_ref();
         if let (Some(name), Some(share)) = (name, share) {
             sites.push(Site { name, share });
@@ -461,7 +430,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             "city.shortest_queue_share",
             "needs two or more [[site]] entries (the halls people choose between)",
         ),
-        Some(v) => c.share_closed(v, "city.shortest_queue_share"),
+        Some(v) => c.num(v, "city.shortest_queue_share"),
         None => Some(0.0),
     };
 
@@ -481,7 +450,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     for (i, p) in r.pools.iter().enumerate() {
         let p = p.get_ref();
         let name = c.ident(&p.name, &format!("pool[{i}].name"));
-        let count = c.int_in(&p.count, &format!("pool[{i}].count"), 0, 100_000);
+        let count = c.int(&p.count, &format!("pool[{i}].count"));
         let mut served = Vec::new();
         if p.stages.get_ref().is_empty() {
             c.err::<()>(
@@ -553,7 +522,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 let path = format!("pool[{i}].schedule[{j}]");
                 let from = c.clock(&e.from, &format!("{path}.from"));
                 let to = c.clock(&e.to, &format!("{path}.to"));
-                let n = c.int_in(&e.count, &format!("{path}.count"), 0, 100_000);
+                let n = c.int_as(&e.count, &format!("{path}.count"), "[[pool]].count");
                 let (Some(from), Some(to), Some(n)) = (from, to, n) else { continue };
                 if to <= from {
                     c.err::<()>(
@@ -625,15 +594,15 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         let t = t.get_ref();
         let p = format!("case_type[{i}]");
         let name = c.ident(&t.name, &format!("{p}.name"));
-        let share = c.share(&t.share, &format!("{p}.share"));
+        let share = c.num(&t.share, &format!("{p}.share"));
         share_sum += t.share.get_ref();
         let priority = match &t.priority {
-            Some(v) => c.int_in(v, &format!("{p}.priority"), 0, i64::from(MAX_PRIORITY)),
+            Some(v) => c.int(v, &format!("{p}.priority")),
             None => Some(0),
         };
         let counts = t.counts_toward_target.as_ref().is_none_or(|v| *v.get_ref());
         let outside_share = match &t.outside_share {
-            Some(v) => c.share_below_one(v, &format!("{p}.outside_share")),
+            Some(v) => c.num(v, &format!("{p}.outside_share")),
             None => Some(0.0),
         };
         let route_raw = t.route.get_ref();
@@ -707,11 +676,11 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
         }
         let patience = t.patience.as_ref().map(|d| c.dist(d, &format!("{p}.patience")));
         let never_leave_share = match &t.never_leave_share {
-            Some(v) => c.share_closed(v, &format!("{p}.never_leave_share")),
+            Some(v) => c.num(v, &format!("{p}.never_leave_share")),
             None => Some(0.0),
         };
         let problem_share = match (&t.problem_share, &documents) {
-            (Some(v), Some(_)) => c.share_closed(v, &format!("{p}.problem_share")),
+            (Some(v), Some(_)) => c.num(v, &format!("{p}.problem_share")),
             (Some(_), None) if r.unreadable.contains("documents") => None,
             (Some(v), None) => c.err(
                 v.span(),
@@ -933,11 +902,11 @@ fn check_practices(
     let returns = {
         let raw = r.returns.as_ref().map(|v| v.get_ref());
         let share = match raw.and_then(|v| v.share.as_ref()) {
-            Some(v) => c.share_closed(v, "returns.share"),
+            Some(v) => c.num(v, "returns.share"),
             None => Some(1.0),
         };
         let after_days = match raw.and_then(|v| v.after_days.as_ref()) {
-            Some(v) => c.int_in(v, "returns.after_days", 1, 365),
+            Some(v) => c.int(v, "returns.after_days"),
             None => Some(1),
         };
         share.zip(after_days).map(|(share, d)| Returns { share, after_days: d as u32 })
@@ -962,19 +931,19 @@ fn check_practices(
         let raw = r.calling.as_ref().map(|v| v.get_ref());
         let field = |f: fn(&raw::Calling) -> &Option<S<f64>>| raw.and_then(|v| f(v).as_ref());
         let absent_share = match field(|v| &v.absent_share) {
-            Some(v) => c.share_below_one(v, "calling.absent_share"),
+            Some(v) => c.num(v, "calling.absent_share"),
             None => Some(0.0),
         };
         let absent_call = match field(|v| &v.absent_call_minutes) {
-            Some(v) => c.minutes(v, "calling.absent_call_minutes", false, MAX_DURATION_MINUTES),
+            Some(v) => c.num(v, "calling.absent_call_minutes"),
             None => Some(1.0),
         };
         let balk_above = match field(|v| &v.balk_above_minutes) {
-            Some(v) => c.minutes(v, "calling.balk_above_minutes", true, MAX_DURATION_MINUTES).map(Some),
+            Some(v) => c.num(v, "calling.balk_above_minutes").map(Some),
             None => Some(None),
         };
         let balk_share = match field(|v| &v.balk_share) {
-            Some(v) => c.share_closed(v, "calling.balk_share"),
+            Some(v) => c.num(v, "calling.balk_share"),
             None => Some(1.0),
         };
         match (absent_share, absent_call, balk_above, balk_share) {
@@ -988,12 +957,12 @@ fn check_practices(
     // [documents]: the model and the default problem share of every case type.
     let documents = r.documents.as_ref().and_then(|d| {
         let d = d.get_ref();
-        let problem_share = c.share_closed(&d.problem_share, "documents.problem_share");
-        let fixed_share = c.share_closed(&d.fixed_share, "documents.fixed_share");
+        let problem_share = c.num(&d.problem_share, "documents.problem_share");
+        let fixed_share = c.num(&d.fixed_share, "documents.fixed_share");
         let fix_time = c.dist(&d.fix_time, "documents.fix_time");
         let accept_missing = d.accept_missing.as_ref().is_some_and(|v| *v.get_ref());
         let accept_missing_share = match &d.accept_missing_share {
-            Some(v) => c.share_closed(v, "documents.accept_missing_share"),
+            Some(v) => c.num(v, "documents.accept_missing_share"),
             None => Some(1.0),
         };
         let accept_missing_time = match &d.accept_missing_time {
@@ -1039,11 +1008,11 @@ fn check_practices(
                 "is on a case type's route; pre-review needs a stage of its own, served by the guides",
             );
         }
-        let share = c.share_closed(&v.share, "pre_review.share");
+        let share = c.num(&v.share, "pre_review.share");
         let service = c.dist(&v.service, "pre_review.service");
-        let catch_share = c.share_closed(&v.catch_share, "pre_review.catch_share");
+        let catch_share = c.num(&v.catch_share, "pre_review.catch_share");
         let window_time_factor = match &v.window_time_factor {
-            Some(f) => c.share(f, "pre_review.window_time_factor"),
+            Some(f) => c.num(f, "pre_review.window_time_factor"),
             None => Some(1.0),
         };
         Some(PreReview {
@@ -1064,21 +1033,14 @@ fn check_practices(
         };
         let first = c.clock(&v.first_slot, "appointments.first_slot");
         let last = c.clock(&v.last_slot, "appointments.last_slot");
-        let every = match *v.every_minutes.get_ref() {
-            x if x.is_finite() && (1.0..=DAY).contains(&x) => Some(x),
-            x => c.err(
-                v.every_minutes.span(),
-                "appointments.every_minutes",
-                format!("must be at least 1 and at most 1440 minutes, got {}", short(x)),
-            ),
-        };
-        let per_slot = c.int_in(&v.per_slot, "appointments.per_slot", 1, 10_000);
+        let every = c.num(&v.every_minutes, "appointments.every_minutes");
+        let per_slot = c.int(&v.per_slot, "appointments.per_slot");
         let no_show = match &v.no_show_share {
-            Some(x) => c.share_below_one(x, "appointments.no_show_share"),
+            Some(x) => c.num(x, "appointments.no_show_share"),
             None => Some(0.0),
         };
         let early = match &v.early_minutes {
-            Some(x) => c.minutes(x, "appointments.early_minutes", false, DAY),
+            Some(x) => c.num(x, "appointments.early_minutes"),
             None => Some(0.0),
         };
         let lateness = match &v.lateness {
@@ -1144,7 +1106,7 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
             }
             let mut out = Vec::new();
             for (i, v) in f.get_ref().iter().enumerate() {
-                out.extend(c.positive(v, &format!("arrivals.day_factors[{i}]"), ""));
+                out.extend(c.num(v, &format!("arrivals.day_factors[{i}]")));
             }
             out
         }
@@ -1159,7 +1121,7 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
     }
     let process = if let Some(per_day) = &a.per_day {
         // Checked first, so a mistake here is reported even when the hours are wrong too.
-        let value = c.positive(per_day, "arrivals.per_day", "people a day");
+        let value = c.num(per_day, "arrivals.per_day");
         let Some(hours) = hours else {
             if continuous {
                 c.err::<()>(
@@ -1181,7 +1143,7 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
         };
         ArrivalProcess::Poisson { segments }
     } else if let Some(rate) = &a.rate_per_minute {
-        let rate = c.positive(rate, "arrivals.rate_per_minute", "people a minute")?;
+        let rate = c.num(rate, "arrivals.rate_per_minute")?;
         let (start, end) = match hours {
             Some(h) => (h.opens, h.last_ticket),
             None => (0.0, f64::INFINITY),
@@ -1196,7 +1158,7 @@ fn check_arrivals(c: &mut Checker, r: &RawScenario, continuous: bool, hours: Opt
         ArrivalProcess::Renewal { interarrival }
     };
     let green_channel_share = match &a.green_channel_share {
-        Some(v) => c.share_below_one(v, "arrivals.green_channel_share")?,
+        Some(v) => c.num(v, "arrivals.green_channel_share")?,
         None => 0.0,
     };
     Some(Arrivals { process, day_factors, green_channel_share })

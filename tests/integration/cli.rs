@@ -78,7 +78,7 @@ fn every_mistake_of_a_file_is_reported_at_once() {
         &err,
         &[
             "DIR/many.toml:39:1: targets.completion_minute: unknown key `completion_minute`; the keys here are `completion_minutes`",
-            "stage[1].budget_minutes: must be > 0 and at most 100000 minutes, got -5",
+            "stage[1].budget_minutes: must be > 0, at most 100000 (minutes), got -5",
             "pool[3].count: must be an integer: 0 to 100000 (servers), got the text \"many\"",
             "case_type[*].share: the case-type shares sum to 1.080000; they must sum to 1",
             "case_type[1].route[1]: unknown stage \"aprove\"; the stages are `pre_review`, `accept`, `approve`, `issue`, `follow_up`, `inquiry`",
@@ -174,7 +174,7 @@ fn arrivals_mistakes() {
     assert_reports(&err, &["arrivals.profile: the profile shares sum to 1.100000; they must sum to 1"]);
 
     let (_, err) = check("zero_rate", &municipal().replace("per_day = 2000", "per_day = 0"));
-    assert_reports(&err, &["arrivals.per_day: must be > 0 people a day, got 0"]);
+    assert_reports(&err, &["arrivals.per_day: must be > 0 (people/day), got 0"]);
 
     let (_, err) = check("bad_clock", &municipal().replace("opens = \"08:30\"", "opens = \"8h30\""));
     assert_reports(&err, &["hall.opens: must be a time of day \"HH:MM\""]);
@@ -182,7 +182,7 @@ fn arrivals_mistakes() {
     // A bad rate is reported even when the hours it depends on are wrong too.
     let both = municipal().replace("opens = \"08:30\"", "opens = \"8h30\"").replace("per_day = 2000", "per_day = -5");
     let (_, err) = check("bad_clock_and_rate", &both);
-    assert_reports(&err, &["hall.opens: must be a time of day", "arrivals.per_day: must be > 0 people a day, got -5"]);
+    assert_reports(&err, &["hall.opens: must be a time of day", "arrivals.per_day: must be > 0 (people/day), got -5"]);
 }
 
 #[test]

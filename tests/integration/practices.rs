@@ -466,8 +466,8 @@ fn practice_mistakes_are_reported_at_once() {
     let err = String::from_utf8_lossy(&out.stderr);
     for expected in [
         "hall.closing: must be \"extended\" (serve everyone holding a ticket) or \"hard\"",
-        "returns.after_days: must be an integer from 1 to 365, got 0",
-        "calling.absent_share: must be a share in [0, 1), got 1.5",
+        "returns.after_days: must be 1 to 365 (days), got 0",
+        "calling.absent_share: must be 0 to 1 (not 1) (share), got 1.5",
         "pre_review.stage: is on a case type's route",
         "case_type[0].parallel[0]: must be a back-office stage",
         "case_type[3].later[0]: must be a back-office stage (`present = false`): the person has gone home",

@@ -94,7 +94,11 @@ fn a_slot_count_that_would_overflow_is_refused() {
     let e = hallsim::scenario::parse(&hall(r#"{ dist = "exponential", mean = 5 }"#, booked), "b.toml", "b")
         .unwrap_err()
         .to_string();
-    assert!(e.contains("appointments.every_minutes") && e.contains("at least 1"), "{e}");
+    assert!(
+        e.contains("appointments.every_minutes")
+            && e.contains("must be 1 to 1440 (minutes; so at most 1441 slots a day), got 0.000000001"),
+        "{e}"
+    );
 }
 
 #[test]
