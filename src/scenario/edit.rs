@@ -18,6 +18,8 @@ const ENTRY_SECTIONS: [&str; 3] = ["stage", "pool", "case_type"];
 enum Place {
     /// The value's span and whether it is an integer.
     Value(Range<usize>, bool),
+    /// A value that is not a number (an array, a table, text), and its span.
+    Other(Range<usize>, &'static str),
     /// The key is absent from a table that ends at this offset.
     Missing(usize),
 }
@@ -62,7 +64,7 @@ fn locate(root: &Spanned<DeTable<'_>>, key: &str) -> Result<Place, String> {
                 return match v.get_ref() {
                     DeValue::Integer(_) => Ok(Place::Value(v.span(), true)),
                     DeValue::Float(_) => Ok(Place::Value(v.span(), false)),
-                    other => Err(format!("`{key}` is a {}, not a number", other.type_str())),
+                    other => Ok(Place::Other(v.span(), other.type_str())),
                 };
             }
             Some(v) => match v.get_ref() {
@@ -106,11 +108,30 @@ pub fn set(source: &str, key: &str, value: f64) -> Result<String, String> {
             let text = format_value(value, integer)?;
             Ok(format!("{}{}{}", &source[..span.start], text, &source[span.end..]))
         }
+        Place::Other(_, kind) => Err(format!("`{key}` is a {kind}, not a number")),
         Place::Missing(at) => {
             let leaf = key.rsplit('.').next().unwrap_or(key);
             let text = format_value(value, INTEGER_KEYS.contains(&leaf))?;
-            let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
-            Ok(format!("{}\n{leaf} = {text}{}", &source[..line_end], &source[line_end..]))
+            Ok(insert_after_line(source, at, &format!("{leaf} = {text}")))
+        }
+    }
+}
+
+fn insert_after_line(source: &str, at: usize, line: &str) -> String {
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    format!("{}\n{line}{}", &source[..line_end], &source[line_end..])
+}
+
+/// The text with `key` set to the TOML value `value` (written as given: an
+/// array or inline table), replacing what was there or adding the key.
+pub fn set_toml(source: &str, key: &str, value: &str) -> Result<String, String> {
+    let root = DeTable::parse(source).map_err(|e| format!("the file does not parse: {}", e.message()))?;
+    match locate(&root, key)? {
+        Place::Value(span, _) | Place::Other(span, _) => {
+            Ok(format!("{}{}{}", &source[..span.start], value, &source[span.end..]))
+        }
+        Place::Missing(at) => {
+            Ok(insert_after_line(source, at, &format!("{} = {value}", key.rsplit('.').next().unwrap_or(key))))
         }
     }
 }
@@ -133,6 +154,7 @@ pub fn get(source: &str, key: &str) -> Result<Option<f64>, String> {
             let text = source[span].replace('_', "");
             text.parse::<f64>().map(Some).map_err(|_| format!("`{key}` is not a plain number"))
         }
+        Place::Other(_, kind) => Err(format!("`{key}` is a {kind}, not a number")),
         Place::Missing(_) => Ok(None),
     }
 }
@@ -142,6 +164,15 @@ mod tests {
     use super::*;
 
     const SRC: &str = "# hall\n[arrivals]\nper_day = 2000 # article\n\n[[pool]]\nname = \"a\"\ncount = 3\n\n[[pool]]\nname = \"b\"\ncount = 4 # assumption\n\n[[case_type]]\nname = \"t\"\nservice.accept = { dist = \"lognormal\", mean = 14, cv = 0.5 }\n";
+
+    #[test]
+    fn a_toml_value_replaces_or_adds_a_key() {
+        let added = set_toml(SRC, "pool.a.schedule", "[{ from = \"12:00\", to = \"13:00\", count = 1 }]").unwrap();
+        assert!(added.contains("count = 3\nschedule = [{ from = \"12:00\""), "{added}");
+        let replaced = set_toml(&added, "pool.a.schedule", "[]").unwrap();
+        assert!(replaced.contains("count = 3\nschedule = []\n"), "{replaced}");
+        assert!(set(&added, "pool.a.schedule", 1.0).unwrap_err().contains("not a number"));
+    }
 
     #[test]
     fn a_value_beyond_an_integer_is_written_as_it_is_not_saturated() {

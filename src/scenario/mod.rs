@@ -98,6 +98,8 @@ pub fn parse(source: &str, file: &str, default_name: &str) -> Result<Scenario, S
             "stage" => raw.stages = entries(value, k, &mut diags),
             "pool" => raw.pools = entries(value, k, &mut diags),
             "case_type" => raw.case_types = entries(value, k, &mut diags),
+            "planning" => raw.planning = section(value, k, &mut diags),
+            "shift" => raw.shifts = entries(value, k, &mut diags),
             _ => diags.push(Diagnostic::new(
                 Some(key.span()),
                 k,

@@ -68,6 +68,40 @@ pub struct Scenario {
     /// Share of people who go to the hall with the shortest displayed wait
     /// instead of their home hall, in [0, 1].
     pub(crate) shortest_queue_share: f64,
+    /// Shift templates for `plan --shifts`; None: no `[[shift]]` entries.
+    pub(crate) planning: Option<Planning>,
+}
+
+/// What a staffing plan by the hour may use: the planning interval and the
+/// shifts staff can work.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Planning {
+    /// Length of a planning interval, minutes (30 or 60); intervals start at `hall.opens`.
+    pub interval: f64,
+    /// At least one.
+    pub shifts: Vec<ShiftTemplate>,
+}
+
+/// A kind of shift: when it may start, how long it lasts, when its lunch
+/// may fall, what an hour of it costs, and which pools it staffs.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ShiftTemplate {
+    pub name: String,
+    /// The pools this shift may staff (indices into `Scenario::pools`), each
+    /// with the fewest and most staff it gives that pool.
+    pub pools: Vec<(usize, u32, u32)>,
+    /// Allowed starts, minutes after midnight, ascending, each on the planning grid.
+    pub starts: Vec<f64>,
+    /// Length including lunch, minutes (> 0); the shift ends by `hall.staff_until`.
+    pub length: f64,
+    /// Lunch break, minutes (0 or a whole number of intervals).
+    pub lunch: f64,
+    /// Earliest and latest start of lunch, minutes after midnight (on the grid).
+    pub lunch_window: (f64, f64),
+    /// Cost of an hour worked (lunch unpaid), in the file's unit of money (> 0).
+    pub cost_per_hour: f64,
 }
 
 /// One hall of a city.
@@ -343,6 +377,7 @@ read_only! {
     case_types: Vec<CaseType>,
     sites: Vec<Site>,
     shortest_queue_share: f64,
+    planning: Option<Planning>,
 }
 
 impl Scenario {

@@ -141,6 +141,27 @@ pub struct City {
     pub shortest_queue_share: Option<S<f64>>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Planning {
+    pub interval_minutes: Option<S<i64>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    pub name: S<String>,
+    pub pools: S<Vec<S<String>>>,
+    pub starts: S<Vec<S<String>>>,
+    pub length_minutes: S<f64>,
+    pub lunch_minutes: Option<S<f64>>,
+    pub lunch_earliest: Option<S<String>>,
+    pub lunch_latest: Option<S<String>>,
+    pub cost_per_hour: Option<S<f64>>,
+    pub min: Option<S<BTreeMap<S<String>, S<i64>>>>,
+    pub max: Option<S<BTreeMap<S<String>, S<i64>>>>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleEntry {
@@ -198,4 +219,6 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "stage",
     "pool",
     "case_type",
+    "planning",
+    "shift",
 ];

@@ -12,6 +12,7 @@ mod plan;
 mod practices;
 mod report;
 mod robustness;
+mod roster;
 mod shard;
 mod sweep;
 mod theory;

@@ -182,15 +182,29 @@ const PAIRS: &[Pair] = &[
         "municipal.toml",
         "pairs/municipal_dedicated_windows.toml",
         "the 34 accept windows split by case type (18 transfer, 11 mortgage, 5 other) instead of one integrated pool",
-        &[(
-            "name = \"accept_windows\"\ncount = 34               # assumption (DOMAIN calibration)\nstages = [\"accept\"]\n",
-            "name = \"transfer_windows\"         # the change: windows per group of types\ncount = 18\nstages = [\"accept\"]\n\
+        &[
+            (
+                "name = \"accept_windows\"\ncount = 34               # assumption (DOMAIN calibration)\nstages = [\"accept\"]\n",
+                "name = \"transfer_windows\"         # the change: windows per group of types\ncount = 18\nstages = [\"accept\"]\n\
              case_types = [\"transfer_second_hand\", \"transfer_new_home\"]\n\n\
              [[pool]]\nname = \"mortgage_windows\"\ncount = 11\nstages = [\"accept\"]\n\
              case_types = [\"mortgage_first\", \"mortgage_cancellation\"]\n\n\
              [[pool]]\nname = \"other_windows\"\ncount = 5\nstages = [\"accept\"]\n\
              case_types = [\"preregistration\", \"change_correction\"]\n",
-        )],
+            ),
+            (
+                "\"guides\", \"accept_windows\",",
+                "\"guides\", \"transfer_windows\", \"mortgage_windows\", \"other_windows\",",
+            ),
+            (
+                "\"guides\", \"accept_windows\",",
+                "\"guides\", \"transfer_windows\", \"mortgage_windows\", \"other_windows\",",
+            ),
+            (
+                "\"guides\", \"accept_windows\",",
+                "\"guides\", \"transfer_windows\", \"mortgage_windows\", \"other_windows\",",
+            ),
+        ],
     ),
     (
         "district.toml",

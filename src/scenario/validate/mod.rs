@@ -30,6 +30,8 @@ pub struct RawScenario {
     pub stages: Vec<S<raw::Stage>>,
     pub pools: Vec<S<raw::Pool>>,
     pub case_types: Vec<S<raw::CaseType>>,
+    pub planning: Option<S<raw::Planning>>,
+    pub shifts: Vec<S<raw::Shift>>,
     /// Span of the whole file, for problems that belong to no key.
     pub file_span: Range<usize>,
     /// Top-level keys with an entry that could not be read; checks that
@@ -190,12 +192,15 @@ fn names(list: &[&str]) -> String {
 
 mod arrivals;
 mod case_types;
+mod planning;
 mod practices;
 mod run;
 mod staff;
 
 use arrivals::check_arrivals;
 use case_types::check_case_types;
+use planning::check_planning;
+pub use planning::lunch_starts;
 use practices::{Practices, check_practices};
 use run::{Run, check_run};
 use staff::{Stages, check_pools, check_sites, check_staffing, check_stages};
@@ -224,11 +229,12 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     let pools = check_pools(&mut c, &r, &stages, &sites, &run);
     let case_types = check_case_types(&mut c, &r, &stages, &documents);
     check_staffing(&mut c, &r, &stages, &sites);
+    let planning = check_planning(&mut c, &r, &run);
 
     let Run { replications, seed, max_arrivals, horizon, hall_capacity, completion_target, wait_targets, .. } = run;
     let (stages, sites, shortest_queue_share) = (stages.list, sites.list, sites.shortest_queue_share);
     let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals, hall_capacity);
-    let practices = (closing, returns, calling, shortest_queue_share);
+    let practices = (closing, returns, calling, shortest_queue_share, planning);
     match (out, practices) {
         (
             (
@@ -241,7 +247,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 Some(arrivals),
                 Some(hall_capacity),
             ),
-            (Some(closing), Some(returns), Some(calling), Some(shortest_queue_share)),
+            (Some(closing), Some(returns), Some(calling), Some(shortest_queue_share), Some(planning)),
         ) if c.diags.is_empty() => Ok(Scenario {
             name,
             description,
@@ -264,6 +270,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             case_types,
             sites,
             shortest_queue_share,
+            planning,
         }),
         // `parse` puts every problem in file order.
         _ => Err(c.diags),
