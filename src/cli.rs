@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use crate::engine::Model;
 use crate::error::Error;
 use crate::experiment::{
-    RunResult, compare, plan, replicate, run_replications, run_replications_observed, shard, sweep, workload,
+    RunResult, compare, plan, replicate, roster, run_replications, run_replications_observed, shard, sweep, workload,
 };
 use crate::report::charts::{Chart, ChartData, ChartError, render_all, render_compare, render_xy, study};
 use crate::report::labels::Lang;
@@ -116,6 +116,10 @@ pub enum Command {
         /// KPI >= VALUE or KPI <= VALUE, as in "within_60_min >= 0.95" or "wait_p90 <= 15". Repeatable.
         #[arg(long = "target", required = true)]
         targets: Vec<String>,
+        /// Plan staff on duty by the planning interval and the shifts that cover it, with the
+        /// file's [[shift]] templates; writes OUT/<name>-roster/.
+        #[arg(long)]
+        shifts: bool,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -526,7 +530,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Run { files, shard: None, options } => run_files(&files, &options),
         Command::Merge { file, shards, options } => merge(&file, &shards, &options),
         Command::Sweep { file, set, shard, options } => run_sweep(&file, &set, shard.as_deref(), &options),
-        Command::Plan { file, targets, options } => run_plan(&file, &targets, &options),
+        Command::Plan { file, targets, shifts: true, options } => run_roster(&file, &targets, &options),
+        Command::Plan { file, targets, shifts: false, options } => run_plan(&file, &targets, &options),
         Command::Compare { files, name, options } => run_compare(&files, &name, &options),
     }
 }
@@ -752,10 +757,7 @@ fn run_plan(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Error
     let base = &loaded[0];
     let sc = &base.scenario;
     let (seed, reps) = (o.seed_for(sc), o.replications_for(sc));
-    let known: Vec<String> =
-        run_replications(&Model::new(sc.clone()), seed, 1).kpi_defs.into_iter().map(|d| d.key).collect();
-    let targets =
-        targets.iter().map(|t| plan::parse_target(t, &known)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)?;
+    let targets = parse_targets(sc, seed, targets)?;
     let name = format!("{}-plan", sc.name);
     let dir = OutputDir::create(&o.out.join(&name))?;
     let started = Instant::now();
@@ -889,4 +891,114 @@ fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Erro
         let _ = writeln!(std::io::stdout(), "  wrote {shown}/: comparison.csv, comparison.json");
     }
     Ok(())
+}
+
+/// The targets of `plan`, checked against the KPIs the scenario has.
+fn parse_targets(sc: &scenario::Scenario, seed: u64, targets: &[String]) -> Result<Vec<plan::Target>, Error> {
+    let known: Vec<String> =
+        run_replications(&Model::new(sc.clone()), seed, 1).kpi_defs.into_iter().map(|d| d.key).collect();
+    targets.iter().map(|t| plan::parse_target(t, &known)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)
+}
+
+fn run_roster(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Error> {
+    let (loaded, pool) = prepare(std::slice::from_ref(&file.to_path_buf()), o)?;
+    let base = &loaded[0];
+    let sc = &base.scenario;
+    if sc.planning.is_none() || sc.hours().is_none() {
+        return Err(Error::Usage(format!(
+            "{}: plan --shifts needs operating days and [[shift]] templates (see `hallsim schema`, [[shift]])",
+            base.file
+        )));
+    }
+    let (seed, reps) = (o.seed_for(sc), o.replications_for(sc));
+    let targets = parse_targets(sc, seed, targets)?;
+    let name = format!("{}-roster", sc.name);
+    let dir = OutputDir::create(&o.out.join(&name))?;
+    let started = Instant::now();
+    let spinner = if o.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
+    let found = pool.install(|| {
+        roster::plan_roster(sc, &targets, seed, reps, &|n| {
+            spinner.set_message(format!("{n} rosters and requirements simulated"));
+            spinner.tick();
+        })
+    });
+    spinner.finish_and_clear();
+    let r = found.map_err(Error::Infeasible)?;
+    let seconds = started.elapsed().as_secs_f64();
+    // Today's staffing on the seed the roster is claimed on, for before and after.
+    let claim_seed = r.confirmation.as_ref().map_or(seed, |c| c.0);
+    let before = pool.install(|| run_replications(&Model::new(sc.clone()), claim_seed, reps));
+    let after = r.confirmation.as_ref().map_or(&r.best.result, |c| &c.1.result);
+    let before_hours = plan::staff_hours(sc, &sc.pools.iter().map(|p| p.count).collect::<Vec<_>>());
+    let after_hours = plan::staff_hours(&r.scenario, &r.scenario.pools.iter().map(|p| p.count).collect::<Vec<_>>());
+    let text = roster_toml(base, &r, &name)?;
+    dir.write(&format!("{name}.toml"), text.as_bytes())?;
+    dir.write("roster.csv", crate::report::roster::roster_csv(&r, sc).as_bytes())?;
+    dir.write("staffing_by_hour.csv", crate::report::roster::staffing_csv(&r, sc, after).as_bytes())?;
+    let changes = crate::report::roster::headline_changes(sc, &before, after);
+    let json = crate::report::roster::plan_json(sc, &targets, &r, (seed, reps), (before_hours, after_hours), &changes)?;
+    dir.write("plan.json", &json)?;
+    if !o.no_charts {
+        let l = o.lang.labels();
+        write_chart(render_xy("staffing_by_interval", &crate::report::roster::duty_panels(&r, sc, l), l), &dir)?;
+    }
+    dir.commit()?;
+    let plan_file = o.out.join(&name).join(format!("{name}.toml"));
+    let table = crate::report::roster::table(sc, &targets, &r, after, (before_hours, after_hours), &changes);
+    if !r.confirmed {
+        return Err(Error::Infeasible(format!(
+            "the roster missed a target on {} independent seeds; more replications (-r) make the search's intervals narrower. Last roster, written to {}:\n{table}",
+            plan::CONFIRMATIONS,
+            plan_file.display()
+        )));
+    }
+    if !o.quiet {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(
+            out,
+            "{}: roster by {}-minute interval meeting {} with 95% confidence on an independent seed; {} candidates simulated, {reps} replications each (search seed {seed}), {seconds:.1} s",
+            sc.name,
+            r.grid.interval,
+            targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" and "),
+            r.evaluations
+        );
+        let _ = write!(out, "{table}");
+        let _ = writeln!(
+            out,
+            "  wrote {}/: {name}.toml, roster.csv, staffing_by_hour.csv, plan.json",
+            o.out.join(&name).display()
+        );
+    }
+    Ok(())
+}
+
+/// The scenario file of a roster: the name, and each planned pool's count
+/// and schedule (intervals of equal duty merged).
+fn roster_toml(base: &LoadedScenario, r: &roster::Roster, name: &str) -> Result<String, Error> {
+    let mut text = edit::set_name(&base.source, name).map_err(Error::Usage)?;
+    for &p in &r.planned {
+        let pool = &r.scenario.pools[p];
+        let mut entries: Vec<(f64, f64, u32)> = Vec::new();
+        for &(a, b, n) in &pool.schedule {
+            match entries.last_mut() {
+                Some(last) if last.2 == n && last.1 == a => last.1 = b,
+                _ => entries.push((a, b, n)),
+            }
+        }
+        let list: Vec<String> = entries
+            .iter()
+            .map(|&(a, b, n)| {
+                format!(
+                    "{{ from = \"{}\", to = \"{}\", count = {n} }}",
+                    scenario::model::clock(a),
+                    scenario::model::clock(b)
+                )
+            })
+            .collect();
+        let key = format!("pool.{}", pool.name);
+        text = edit::set(&text, &format!("{key}.count"), f64::from(pool.count)).map_err(Error::Usage)?;
+        text = edit::set_toml(&text, &format!("{key}.schedule"), &format!("[\n  {},\n]", list.join(",\n  ")))
+            .map_err(Error::Usage)?;
+    }
+    Ok(text)
 }

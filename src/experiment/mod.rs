@@ -4,6 +4,7 @@
 pub mod compare;
 pub mod plan;
 pub mod replicate;
+pub mod roster;
 pub mod shard;
 pub mod sweep;
 pub mod workload;

@@ -76,7 +76,7 @@ pub fn parse_target(s: &str, known: &[String]) -> Result<Target, String> {
 }
 
 /// Whether a run meets a target with 95% confidence, and by how much it misses.
-fn shortfall(r: &RunResult, t: &Target) -> f64 {
+pub fn shortfall(r: &RunResult, t: &Target) -> f64 {
     match r.estimate(&t.key) {
         Some(e) if e.mean.is_finite() => {
             let hw = if e.half_width.is_finite() { e.half_width } else { 0.0 };

@@ -74,7 +74,7 @@ fn peak_factor(s: &Scenario) -> f64 {
 }
 
 /// Arrivals per minute in each hour of the day (days mode), on the busiest day.
-fn hourly_rates(s: &Scenario) -> [f64; 24] {
+pub(crate) fn hourly_rates(s: &Scenario) -> [f64; 24] {
     let mut rates = [0.0; 24];
     let Some(h) = s.hours() else { return rates };
     match &s.arrivals.process {

@@ -6,6 +6,7 @@ pub mod comparison;
 pub mod files;
 pub mod html;
 pub mod labels;
+pub mod roster;
 pub mod sweep;
 pub mod table;
 pub mod write;

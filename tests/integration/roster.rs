@@ -53,3 +53,91 @@ fn shift_template_mistakes_are_reported_at_once() {
         "{err}"
     );
 }
+
+/// Runs `plan --shifts` on `text` and returns (exit code, stderr, output folder).
+fn plan_shifts(name: &str, text: &str, reps: &str) -> (Option<i32>, String, std::path::PathBuf) {
+    let dir = temp_dir(name);
+    let file = dir.join("municipal.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = hallsim(&[
+        "plan",
+        file.to_str().unwrap(),
+        "--shifts",
+        "--target",
+        "within_60_min >= 0.95",
+        "-r",
+        reps,
+        "-q",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned(), dir.join("municipal-roster"))
+}
+
+#[test]
+fn a_roster_covers_its_requirement_and_its_file_reproduces_the_claim() {
+    let (code, err, out) = plan_shifts("roster", &municipal(), "10");
+    assert_eq!(code, Some(0), "{err}");
+    let staffing = std::fs::read_to_string(out.join("staffing_by_hour.csv")).unwrap();
+    let mut rows = 0;
+    for line in staffing.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let (required, on_duty): (u32, u32) = (f[4].parse().unwrap(), f[5].parse().unwrap());
+        assert!(on_duty >= required, "fewer on duty than required: {line}");
+        rows += 1;
+    }
+    assert_eq!(rows, 5 * 17, "5 pools × 17 half hours from 08:30 to 17:00");
+    // The roster's staff on duty are what its shifts put there.
+    let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
+    assert!(roster.starts_with("shift,pool,start,end,lunch_start,lunch_end,count,paid_hours,cost\n"));
+    let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
+    assert_eq!(plan["confirmed"], true);
+    let paid: f64 = roster.lines().skip(1).map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap()).sum();
+    assert!((paid - plan["paid_hours"].as_f64().unwrap()).abs() < 1e-9);
+    // The plan's file passes `check`, and `run` on the confirmation seed gives the claimed figure.
+    let toml = out.join("municipal-roster.toml");
+    assert!(hallsim(&["check", toml.to_str().unwrap()]).status.success());
+    let seed = plan["confirmation_seed"].as_u64().unwrap().to_string();
+    let rerun = temp_dir("roster-rerun");
+    let run = hallsim(&[
+        "run",
+        toml.to_str().unwrap(),
+        "--seed",
+        &seed,
+        "-r",
+        "10",
+        "-q",
+        "--no-charts",
+        "-o",
+        rerun.to_str().unwrap(),
+    ]);
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(rerun.join("municipal-roster/summary.json")).unwrap()).unwrap();
+    let within = summary["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "within_60_min").unwrap();
+    assert_eq!(within["mean"], plan["targets_on_confirmation_seed"][0]["mean"]);
+    assert!(within["ci95_low"].as_f64().unwrap() >= 0.95);
+}
+
+#[test]
+fn shifts_that_cannot_cover_the_day_or_a_maximum_too_low_end_with_exit_4() {
+    // Only morning shifts for the accept windows: the afternoon is uncovered.
+    let text = municipal()
+        .replace(
+            "pools = [\"guides\", \"accept_windows\", \"inquiry_windows\", \"approvers\", \"issue_windows\"]",
+            "pools = [\"guides\", \"inquiry_windows\", \"approvers\", \"issue_windows\"]",
+        )
+        .replace(
+            "name = \"afternoon_half\"\npools = [\"guides\", \"accept_windows\", ",
+            "name = \"afternoon_half\"\npools = [\"guides\", ",
+        );
+    let (code, err, _) = plan_shifts("uncovered", &text, "5");
+    assert_eq!(code, Some(4), "{err}");
+    assert!(err.contains("no shift covers pool accept_windows at 13:30-14:00 (20 needed), 14:00-14:30"), "{err}");
+    assert!(err.contains("16:30-17:00"), "every uncovered interval is named: {err}");
+    let text = municipal().replace("lunch_latest = \"13:00\"\n", "lunch_latest = \"13:00\"\nmax = { approvers = 3 }\n");
+    let (code, err, _) = plan_shifts("capped", &text, "5");
+    assert_eq!(code, Some(4), "{err}");
+    assert!(err.contains("the shifts cannot cover pool approvers within the templates' min and max"), "{err}");
+    assert!(!err.contains("panicked"));
+}
