@@ -27,6 +27,22 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// How `plan --shifts` finds the staff needed per interval.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum RequirementArg {
+    Simulated,
+    SquareRoot,
+}
+
+impl From<RequirementArg> for roster::Requirement {
+    fn from(a: RequirementArg) -> Self {
+        match a {
+            RequirementArg::Simulated => roster::Requirement::Simulated,
+            RequirementArg::SquareRoot => roster::Requirement::SquareRoot,
+        }
+    }
+}
+
 /// Options shared by the commands that simulate.
 #[derive(Args, Debug, Clone)]
 pub struct RunOptions {
@@ -120,6 +136,10 @@ pub enum Command {
         /// file's [[shift]] templates; writes OUT/<name>-roster/.
         #[arg(long)]
         shifts: bool,
+        /// With --shifts, how the staff needed per interval is found: by simulation, or by
+        /// square-root staffing on each interval's offered load (the contact-centre method, for comparison).
+        #[arg(long, value_enum, default_value = "simulated", requires = "shifts")]
+        requirement: RequirementArg,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -530,8 +550,10 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Run { files, shard: None, options } => run_files(&files, &options),
         Command::Merge { file, shards, options } => merge(&file, &shards, &options),
         Command::Sweep { file, set, shard, options } => run_sweep(&file, &set, shard.as_deref(), &options),
-        Command::Plan { file, targets, shifts: true, options } => run_roster(&file, &targets, &options),
-        Command::Plan { file, targets, shifts: false, options } => run_plan(&file, &targets, &options),
+        Command::Plan { file, targets, shifts: true, requirement, options } => {
+            run_roster(&file, &targets, requirement.into(), &options)
+        }
+        Command::Plan { file, targets, shifts: false, options, .. } => run_plan(&file, &targets, &options),
         Command::Compare { files, name, options } => run_compare(&files, &name, &options),
     }
 }
@@ -900,7 +922,7 @@ fn parse_targets(sc: &scenario::Scenario, seed: u64, targets: &[String]) -> Resu
     targets.iter().map(|t| plan::parse_target(t, &known)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)
 }
 
-fn run_roster(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Error> {
+fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &RunOptions) -> Result<(), Error> {
     let (loaded, pool) = prepare(std::slice::from_ref(&file.to_path_buf()), o)?;
     let base = &loaded[0];
     let sc = &base.scenario;
@@ -917,7 +939,7 @@ fn run_roster(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Err
     let started = Instant::now();
     let spinner = if o.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new_spinner() };
     let found = pool.install(|| {
-        roster::plan_roster(sc, &targets, seed, reps, &|n| {
+        roster::plan_roster(sc, &targets, seed, reps, how, &|n| {
             spinner.set_message(format!("{n} rosters and requirements simulated"));
             spinner.tick();
         })
@@ -947,8 +969,15 @@ fn run_roster(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Err
     let table = crate::report::roster::table(sc, &targets, &r, after, (before_hours, after_hours), &changes);
     if !r.confirmed {
         return Err(Error::Infeasible(format!(
-            "the roster missed a target on {} independent seeds; more replications (-r) make the search's intervals narrower. Last roster, written to {}:\n{table}",
-            plan::CONFIRMATIONS,
+            "the roster misses a target on its independent confirmation seed{}. Roster, written to {}:\n{table}",
+            if how == roster::Requirement::Simulated {
+                format!(
+                    " (after {} tries; more replications, -r, make the search's intervals narrower)",
+                    plan::CONFIRMATIONS
+                )
+            } else {
+                " (square-root staffing is not adjusted by simulation)".to_string()
+            },
             plan_file.display()
         )));
     }

@@ -120,10 +120,21 @@ pub fn planned_pools(s: &Scenario) -> Vec<usize> {
 /// Staff on duty per pool (all pools, file order) and interval.
 pub type Duty = Vec<Vec<u32>>;
 
-/// The offered load of each interval, rounded up: for every pool some shift
-/// staffs, ⌈a⌉ where a is the load of its stages in the interval (the fewest
-/// staff that keep up on average; the simulation adds where queues build).
-pub fn estimate(s: &Scenario, grid: &Grid) -> Duty {
+/// How the requirement per interval is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Requirement {
+    /// Seeded by the offered load and adjusted by simulation (the default).
+    Simulated,
+    /// Square-root staffing on each interval's offered load, ⌈a + √a⌉, as a
+    /// contact centre staffs each half hour; simulated only to report it.
+    SquareRoot,
+}
+
+/// The requirement from each interval's offered load: for every pool some
+/// shift staffs, ⌈a⌉ (the fewest staff that keep up on average; the
+/// simulation adds where queues build) or ⌈a + √a⌉ (square-root staffing),
+/// where a is the load of its stages in the interval.
+pub fn estimate(s: &Scenario, grid: &Grid, how: Requirement) -> Duty {
     let rates = workload::hourly_rates(s);
     let rate_at = |t: f64| if t < 0.0 { 0.0 } else { rates[((t / 60.0) as usize).min(23)] };
     // Per stage: (minutes of work per arriving person, mean minutes before reaching it).
@@ -170,7 +181,11 @@ pub fn estimate(s: &Scenario, grid: &Grid) -> Duty {
                             mean_rate * w * share
                         })
                         .sum();
-                    if load > 0.0 { (load.ceil() as u32).min(MAX_ON_DUTY) } else { 0 }
+                    let staff = match how {
+                        Requirement::Simulated => load,
+                        Requirement::SquareRoot => load + load.sqrt(),
+                    };
+                    if load > 0.0 { (staff.ceil() as u32).min(MAX_ON_DUTY) } else { 0 }
                 })
                 .collect()
         })
@@ -344,6 +359,7 @@ pub fn plan_roster(
     targets: &[Target],
     seed: u64,
     reps: u32,
+    how: Requirement,
     progress: &dyn Fn(usize),
 ) -> Result<Roster, String> {
     let (Some(hours), Some(planning)) = (s.hours(), s.planning()) else {
@@ -359,8 +375,28 @@ pub fn plan_roster(
         progress(count.get());
         evaluate(s, &grid, duty, targets, seed, reps)
     };
+    if how == Requirement::SquareRoot {
+        let required = estimate(s, &grid, how);
+        let counts = cover(s, &grid, &opts, &required)?;
+        let best = run(&duty_of(s, &grid, &opts, &counts), seed);
+        let conf_seed = confirmation_seed(seed, 0);
+        let c = evaluate(s, &grid, &best.duty, targets, conf_seed, reps);
+        let confirmed = c.shortfall == 0.0;
+        return Ok(finish(
+            s,
+            grid,
+            planned,
+            required,
+            opts,
+            counts,
+            best,
+            Some((conf_seed, c)),
+            confirmed,
+            evaluations(),
+        ));
+    }
     // (1) The requirement: add where busiest until every target holds.
-    let mut current = run(&estimate(s, &grid), seed);
+    let mut current = run(&estimate(s, &grid, how), seed);
     while current.shortfall > 0.0 && evaluations() < MAX_EVALUATIONS / 2 {
         let Some((p, i)) = busiest(s, &grid, &planned, &current.duty, &current.result) else { break };
         let mut duty = current.duty.clone();
@@ -483,23 +519,39 @@ pub fn plan_roster(
             (counts, best) = repair(&mut required, conf_seed)?;
         }
     }
-    let cost = opts.iter().zip(&counts).map(|(o, &n)| o.cost * f64::from(n)).sum();
-    let paid_hours = opts.iter().zip(&counts).map(|(o, &n)| o.hours * f64::from(n)).sum();
+    Ok(finish(s, grid, planned, required, opts, counts, best, confirmation, confirmed, evaluations()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    s: &Scenario,
+    grid: Grid,
+    planned: Vec<usize>,
+    required: Duty,
+    options: Vec<ShiftOption>,
+    counts: Vec<u32>,
+    best: Candidate,
+    confirmation: Option<(u64, Candidate)>,
+    confirmed: bool,
+    evaluations: usize,
+) -> Roster {
+    let cost = options.iter().zip(&counts).map(|(o, &n)| o.cost * f64::from(n)).sum();
+    let paid_hours = options.iter().zip(&counts).map(|(o, &n)| o.hours * f64::from(n)).sum();
     let scenario = with_duty(s, &grid, &best.duty);
-    Ok(Roster {
+    Roster {
         grid,
         planned,
         required,
-        options: opts,
+        options,
         counts,
         best,
         scenario,
         confirmation,
         confirmed,
-        evaluations: evaluations(),
+        evaluations,
         cost,
         paid_hours,
-    })
+    }
 }
 
 #[cfg(test)]

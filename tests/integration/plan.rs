@@ -31,6 +31,7 @@ fn a_plan_meets_its_targets_and_still_does_on_a_fresh_seed() {
     assert_eq!(plan["confirmed"], true);
     let confirmation_seed = plan["confirmation_seed"].as_u64().unwrap();
     assert_ne!(confirmation_seed, plan["seed"].as_u64().unwrap(), "confirmed on the search seed");
+    assert!(confirmation_seed <= i64::MAX as u64, "the claim can be rerun with --seed");
     for f in ["charts/plan.svg", "charts/plan.png"] {
         assert!(dir.join("municipal-plan").join(f).metadata().unwrap().len() > 1000, "{f}");
     }
