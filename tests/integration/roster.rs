@@ -117,6 +117,11 @@ fn a_roster_covers_its_requirement_and_its_file_reproduces_the_claim() {
     let within = summary["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "within_60_min").unwrap();
     assert_eq!(within["mean"], plan["targets_on_confirmation_seed"][0]["mean"]);
     assert!(within["ci95_low"].as_f64().unwrap() >= 0.95);
+    let svg = std::fs::read_to_string(out.join("charts/staffing_by_interval.svg")).unwrap();
+    roxmltree::Document::parse(&svg).expect("the staffing chart is valid SVG");
+    for pool in ["guides", "accept_windows", "inquiry_windows", "approvers", "issue_windows"] {
+        assert!(svg.contains(pool), "a panel for {pool}");
+    }
 }
 
 #[test]
