@@ -455,6 +455,30 @@ fn r_is_share(r: &RunResult, key: &str) -> bool {
     r.kpi_defs.iter().any(|d| d.key == key && d.unit == "share")
 }
 
+/// One panel per target: every staffing tried (staff-hours a day against the
+/// target's figure), the target as a line and the plan marked.
+fn frontier_panels(
+    targets: &[plan::Target],
+    tried: &[(f64, Vec<Option<crate::stats::estimate::Estimate>>)],
+    chosen: f64,
+    result: &RunResult,
+    l: &crate::report::labels::Labels,
+) -> Vec<study::XyPanel> {
+    targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| study::XyPanel {
+            title: t.to_string(),
+            x_desc: l.staff_hours_per_day.to_string(),
+            share: r_is_share(result, &t.key),
+            curves: vec![(String::new(), tried.iter().filter_map(|(h, e)| e[i].map(|e| (*h, e))).collect())],
+            line: Some((t.value, l.target.to_string())),
+            scatter: true,
+            mark: Some((chosen, l.plan.to_string())),
+        })
+        .collect()
+}
+
 /// The plan as a table: pools before and after, then each target's estimate.
 fn plan_table(s: &scenario::Scenario, targets: &[plan::Target], p: &plan::Plan) -> String {
     let r = &p.best.result;
@@ -803,19 +827,7 @@ fn run_plan(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Error
     dir.write("plan.json", plan_summary(sc, &targets, &p, seed, reps)?.as_bytes())?;
     if !o.no_charts {
         let l = o.lang.labels();
-        let panels: Vec<study::XyPanel> = targets
-            .iter()
-            .enumerate()
-            .map(|(i, t)| study::XyPanel {
-                title: t.to_string(),
-                x_desc: l.staff_hours_per_day.to_string(),
-                share: r_is_share(&p.best.result, &t.key),
-                curves: vec![(String::new(), p.tried.iter().filter_map(|(h, e)| e[i].map(|e| (*h, e))).collect())],
-                line: Some((t.value, l.target.to_string())),
-                scatter: true,
-                mark: Some((p.best.staff_hours, l.plan.to_string())),
-            })
-            .collect();
+        let panels = frontier_panels(&targets, &p.tried, p.best.staff_hours, &p.best.result, l);
         write_chart(render_xy("plan", &panels, l), &dir)?;
     }
     dir.commit()?;
@@ -963,6 +975,7 @@ fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &Run
     if !o.no_charts {
         let l = o.lang.labels();
         write_chart(render_xy("staffing_by_interval", &crate::report::roster::duty_panels(&r, sc, l), l), &dir)?;
+        write_chart(render_xy("frontier", &frontier_panels(&targets, &r.tried, r.paid_hours, after, l), l), &dir)?;
     }
     dir.commit()?;
     let plan_file = o.out.join(&name).join(format!("{name}.toml"));

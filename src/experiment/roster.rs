@@ -1,19 +1,21 @@
 //! Staffing by the hour and the shifts that cover it (`plan --shifts`).
 //!
 //! Method. (1) A requirement per pool and planning interval, seeded by
-//! each interval's offered load rounded up (the arrival rate of
-//! the hour, shifted by the mean time people take to reach the stage, times
-//! the work per person), then simulated with every pool's duty set to it:
-//! while a target misses, the pool-interval with the highest utilization gets
-//! one more; once every target holds, the least busy are cut one at a time
-//! while they still hold. (2) The cover: for each pool, how many staff start
-//! each shift template at each allowed time with lunch at each allowed
-//! start, at least cost, so that staff on duty meet the requirement in every
-//! interval (an integer program, `microlp`). (3) The roster is simulated
-//! (lunches and shift edges put more on duty than required, never less);
-//! where a target misses, the busiest interval's requirement rises and the
-//! cover is solved again. (4) Confirmation on an independent seed, as in
-//! [`super::plan`].
+//! each interval's offered load rounded up (the arrival rate of the hour,
+//! shifted by the mean time people take to reach the stage, times the work
+//! per person), then simulated with every pool's duty set to it: while a
+//! target misses, the pool-interval with the highest utilization gets one
+//! more; once every target holds, the least busy are cut one at a time while
+//! they still hold. (2) The cover: for each pool, how many staff start each
+//! shift template at each allowed time with lunch at each allowed start, at
+//! least cost, so that staff on duty meet the requirement in every interval
+//! (an integer program, `microlp`). (3) The roster is simulated (lunches and
+//! shift edges put more on duty than required, never less); where a target
+//! misses, the busiest interval's requirement rises and the cover is solved
+//! again. Then staff come off the roster one at a time, from the shift whose
+//! hours are least busy, while every target holds; wherever a pool has work
+//! at least one stays on duty. (4) Confirmation on an independent seed, as
+//! in [`super::plan`].
 
 use microlp::{ComparisonOp, OptimizationDirection, Problem};
 
@@ -318,11 +320,32 @@ pub struct Roster {
     pub evaluations: usize,
     pub cost: f64,
     pub paid_hours: f64,
+    /// Every roster simulated on the search seed: paid hours and the targets' estimates.
+    pub tried: Vec<(f64, Vec<Option<crate::stats::estimate::Estimate>>)>,
 }
 
-fn evaluate(s: &Scenario, grid: &Grid, duty: &Duty, targets: &[Target], seed: u64, reps: u32) -> Candidate {
+/// A roster may complete at most this share fewer cases a day than the
+/// file's staffing does (on the same seed): the targets may not be met by
+/// serving fewer people, whatever they look at.
+pub const COMPLETED_MARGIN: f64 = 0.01;
+
+/// Simulates `duty`; a shortfall counts every target missed and, when
+/// `completed` (the file's cases completed a day) is given, completing
+/// fewer than it by more than [`COMPLETED_MARGIN`].
+fn evaluate(
+    s: &Scenario,
+    grid: &Grid,
+    duty: &Duty,
+    (targets, completed): (&[Target], Option<f64>),
+    seed: u64,
+    reps: u32,
+) -> Candidate {
     let result = run_replications(&Model::new(with_duty(s, grid, duty)), seed, reps);
-    let shortfall = targets.iter().map(|t| shortfall(&result, t)).sum();
+    let served = match (completed, result.estimate("completed")) {
+        (Some(file), Some(e)) => ((file * (1.0 - COMPLETED_MARGIN) - e.mean) / file.max(1.0)).max(0.0),
+        _ => 0.0,
+    };
+    let shortfall = targets.iter().map(|t| shortfall(&result, t)).sum::<f64>() + served;
     Candidate { duty: duty.clone(), result, shortfall }
 }
 
@@ -368,33 +391,42 @@ pub fn plan_roster(
     let grid = Grid::new(hours, planning);
     let planned = planned_pools(s);
     let opts = options(s, &grid);
+    // The file's staffing on each seed used, for what a roster must keep serving.
+    let file_completed =
+        |seed: u64| run_replications(&Model::new(s.clone()), seed, reps).estimate("completed").map(|e| e.mean);
+    let baselines = std::cell::RefCell::new(std::collections::BTreeMap::new());
+    let served = |seed: u64| *baselines.borrow_mut().entry(seed).or_insert_with(|| file_completed(seed));
     let count = std::cell::Cell::new(0);
     let evaluations = || count.get();
     let run = |duty: &Duty, seed: u64| {
         count.set(count.get() + 1);
         progress(count.get());
-        evaluate(s, &grid, duty, targets, seed, reps)
+        evaluate(s, &grid, duty, (targets, served(seed)), seed, reps)
+    };
+    // Every roster simulated: its paid hours and the targets' estimates (the frontier).
+    let frontier = std::cell::RefCell::new(Vec::new());
+    let run_roster = |counts: &[u32], seed: u64| {
+        let c = run(&duty_of(s, &grid, &opts, counts), seed);
+        let hours = opts.iter().zip(counts).map(|(o, &n)| o.hours * f64::from(n)).sum::<f64>();
+        frontier.borrow_mut().push((hours, targets.iter().map(|t| c.result.estimate(&t.key).copied()).collect()));
+        c
     };
     if how == Requirement::SquareRoot {
         let required = estimate(s, &grid, how);
         let counts = cover(s, &grid, &opts, &required)?;
-        let best = run(&duty_of(s, &grid, &opts, &counts), seed);
+        let best = run_roster(&counts, seed);
         let conf_seed = confirmation_seed(seed, 0);
-        let c = evaluate(s, &grid, &best.duty, targets, conf_seed, reps);
+        let c = evaluate(s, &grid, &best.duty, (targets, served(conf_seed)), conf_seed, reps);
         let confirmed = c.shortfall == 0.0;
-        return Ok(finish(
-            s,
-            grid,
-            planned,
-            required,
-            opts,
-            counts,
-            best,
-            Some((conf_seed, c)),
-            confirmed,
-            evaluations(),
-        ));
+        let mut r =
+            finish(s, grid, planned, required, opts, counts, best, Some((conf_seed, c)), confirmed, evaluations());
+        r.tried = frontier.into_inner();
+        return Ok(r);
     }
+    // Nobody serves people when nobody is on duty: wherever a pool has work,
+    // at least one stays, whatever the targets look at.
+    let floor: Duty =
+        estimate(s, &grid, Requirement::Simulated).iter().map(|d| d.iter().map(|&n| n.min(1)).collect()).collect();
     // (1) The requirement: add where busiest until every target holds.
     let mut current = run(&estimate(s, &grid, how), seed);
     while current.shortfall > 0.0 && evaluations() < MAX_EVALUATIONS / 2 {
@@ -424,7 +456,7 @@ pub fn plan_roster(
         let candidate = planned
             .iter()
             .flat_map(|&p| (0..grid.len()).map(move |i| (p, i)))
-            .filter(|&(p, i)| current.duty[p][i] > 0 && !tried.contains(&(p, i)))
+            .filter(|&(p, i)| current.duty[p][i] > floor[p][i] && !tried.contains(&(p, i)))
             .min_by(|a, b| {
                 utilization(s, &grid, &current.result, a.0, a.1).total_cmp(&utilization(
                     s,
@@ -452,8 +484,7 @@ pub fn plan_roster(
     let repair = |required: &mut Duty, seed: u64| -> Result<(Vec<u32>, Candidate), String> {
         loop {
             let counts = cover(s, &grid, &opts, required)?;
-            let duty = duty_of(s, &grid, &opts, &counts);
-            let c = run(&duty, seed);
+            let c = run_roster(&counts, seed);
             if c.shortfall == 0.0 || evaluations() >= MAX_EVALUATIONS {
                 return Ok((counts, c));
             }
@@ -462,42 +493,51 @@ pub fn plan_roster(
         }
     };
     let (mut counts, mut best) = repair(&mut required, seed)?;
-    // Then cut the requirement where the roster is held to it (the intervals
-    // that set its cost), least busy first, keeping a cut only when the
-    // cover costs less and every target still holds.
+    // Then take staff off the roster itself, one at a time, from the shift
+    // whose hours are least busy, while every target holds (a single
+    // interval's requirement rarely changes which shifts are cheapest).
     if best.shortfall == 0.0 {
-        let cost_of = |counts: &[u32]| opts.iter().zip(counts).map(|(o, &n)| o.cost * f64::from(n)).sum::<f64>();
+        let planning = s.planning().as_ref().expect("checked above");
         let mut tried = std::collections::BTreeSet::new();
-        let mut failures = 0;
-        while failures < 8 && evaluations() < MAX_EVALUATIONS {
-            let candidate = planned
-                .iter()
-                .flat_map(|&p| (0..grid.len()).map(move |i| (p, i)))
-                .filter(|&(p, i)| required[p][i] > 0 && best.duty[p][i] == required[p][i] && !tried.contains(&(p, i)))
-                .min_by(|a, b| {
-                    utilization(s, &grid, &best.result, a.0, a.1).total_cmp(&utilization(
-                        s,
-                        &grid,
-                        &best.result,
-                        b.0,
-                        b.1,
-                    ))
-                });
-            let Some((p, i)) = candidate else { break };
-            tried.insert((p, i));
-            let mut lower = required.clone();
-            lower[p][i] -= 1;
-            let next_counts = cover(s, &grid, &opts, &lower)?;
-            if cost_of(&next_counts) >= cost_of(&counts) {
+        while evaluations() < MAX_EVALUATIONS {
+            let busy = |k: usize| {
+                let o = &opts[k];
+                let hours: Vec<f64> = (0..grid.len())
+                    .filter(|&i| o.covers[i])
+                    .map(|i| utilization(s, &grid, &best.result, o.pool, i))
+                    .collect();
+                hours.iter().sum::<f64>() / hours.len().max(1) as f64
+            };
+            let above_min = |k: usize| {
+                let o = &opts[k];
+                let lo = planning.shifts[o.shift].pools.iter().find(|x| x.0 == o.pool).map_or(0, |x| x.1);
+                let on_shift: u32 = (0..opts.len())
+                    .filter(|&j| opts[j].shift == o.shift && opts[j].pool == o.pool)
+                    .map(|j| counts[j])
+                    .sum();
+                on_shift > lo
+            };
+            let candidate = (0..opts.len())
+                .filter(|&k| counts[k] > 0 && !tried.contains(&k) && above_min(k))
+                .min_by(|&a, &b| busy(a).total_cmp(&busy(b)));
+            let Some(k) = candidate else { break };
+            tried.insert(k);
+            let mut fewer = counts.clone();
+            fewer[k] -= 1;
+            let duty = duty_of(s, &grid, &opts, &fewer);
+            if planned.iter().any(|&p| duty[p].iter().zip(&floor[p]).any(|(on, least)| on < least)) {
                 continue;
             }
-            let c = run(&duty_of(s, &grid, &opts, &next_counts), seed);
+            let c = run_roster(&fewer, seed);
             if c.shortfall == 0.0 {
-                (required, counts, best) = (lower, next_counts, c);
+                (counts, best) = (fewer, c);
                 tried.clear();
-                failures = 0;
-            } else {
-                failures += 1;
+            }
+        }
+        // What the simulation showed is enough.
+        for &p in &planned {
+            for (need, &on) in required[p].iter_mut().zip(&best.duty[p]) {
+                *need = (*need).min(on);
             }
         }
     }
@@ -507,7 +547,7 @@ pub fn plan_roster(
     if best.shortfall == 0.0 {
         for attempt in 0..CONFIRMATIONS {
             let conf_seed = confirmation_seed(seed, attempt);
-            let c = evaluate(s, &grid, &best.duty, targets, conf_seed, reps);
+            let c = evaluate(s, &grid, &best.duty, (targets, served(conf_seed)), conf_seed, reps);
             confirmed = c.shortfall == 0.0;
             confirmation = Some((conf_seed, c));
             if confirmed || attempt + 1 == CONFIRMATIONS {
@@ -519,7 +559,9 @@ pub fn plan_roster(
             (counts, best) = repair(&mut required, conf_seed)?;
         }
     }
-    Ok(finish(s, grid, planned, required, opts, counts, best, confirmation, confirmed, evaluations()))
+    let mut r = finish(s, grid, planned, required, opts, counts, best, confirmation, confirmed, evaluations());
+    r.tried = frontier.into_inner();
+    Ok(r)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -551,6 +593,7 @@ fn finish(
         evaluations,
         cost,
         paid_hours,
+        tried: Vec::new(),
     }
 }
 

@@ -87,11 +87,18 @@ fn a_roster_covers_its_requirement_and_its_file_reproduces_the_claim() {
         rows += 1;
     }
     assert_eq!(rows, 5 * 17, "5 pools × 17 half hours from 08:30 to 17:00");
+    // Whatever the target looks at (inquiries do not count toward it), every
+    // pool keeps someone on duty and the roster serves as many people.
+    for line in staffing.lines().filter(|l| l.starts_with("inquiry_windows,")) {
+        assert!(line.split(',').nth(5).unwrap() != "0", "nobody at the inquiry windows: {line}");
+    }
     // The roster's staff on duty are what its shifts put there.
     let roster = std::fs::read_to_string(out.join("roster.csv")).unwrap();
     assert!(roster.starts_with("shift,pool,start,end,lunch_start,lunch_end,count,paid_hours,cost\n"));
     let plan: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("plan.json")).unwrap()).unwrap();
     assert_eq!(plan["confirmed"], true);
+    let completed = plan["headline_before_after"].as_array().unwrap().iter().find(|c| c["key"] == "completed").unwrap();
+    assert!(completed["after"].as_f64().unwrap() >= 0.99 * completed["before"].as_f64().unwrap(), "{completed}");
     let paid: f64 = roster.lines().skip(1).map(|l| l.split(',').nth(7).unwrap().parse::<f64>().unwrap()).sum();
     assert!((paid - plan["paid_hours"].as_f64().unwrap()).abs() < 1e-9);
     // The plan's file passes `check`, and `run` on the confirmation seed gives the claimed figure.
