@@ -972,14 +972,18 @@ fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &Run
     let changes = crate::report::roster::headline_changes(sc, &before, after);
     let json = crate::report::roster::plan_json(sc, &targets, &r, (seed, reps), (before_hours, after_hours), &changes)?;
     dir.write("plan.json", &json)?;
+    let table = crate::report::roster::table(sc, &targets, &r, after, (before_hours, after_hours), &changes);
     if !o.no_charts {
         let l = o.lang.labels();
-        write_chart(render_xy("staffing_by_interval", &crate::report::roster::duty_panels(&r, sc, l), l), &dir)?;
-        write_chart(render_xy("frontier", &frontier_panels(&targets, &r.tried, r.paid_hours, after, l), l), &dir)?;
+        let charts = [
+            write_chart(render_xy("staffing_by_interval", &crate::report::roster::duty_panels(&r, sc, l), l), &dir)?,
+            write_chart(render_xy("frontier", &frontier_panels(&targets, &r.tried, r.paid_hours, after, l), l), &dir)?,
+        ];
+        let charts: Vec<Chart> = charts.into_iter().flatten().collect();
+        dir.write("report.html", html::roster_html(&name, &table, &charts, &changes, l).as_bytes())?;
     }
     dir.commit()?;
     let plan_file = o.out.join(&name).join(format!("{name}.toml"));
-    let table = crate::report::roster::table(sc, &targets, &r, after, (before_hours, after_hours), &changes);
     if !r.confirmed {
         return Err(Error::Infeasible(format!(
             "the roster misses a target on its independent confirmation seed{}. Roster, written to {}:\n{table}",
@@ -1007,8 +1011,9 @@ fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &Run
         let _ = write!(out, "{table}");
         let _ = writeln!(
             out,
-            "  wrote {}/: {name}.toml, roster.csv, staffing_by_hour.csv, plan.json",
-            o.out.join(&name).display()
+            "  wrote {}/: {name}.toml, roster.csv, staffing_by_hour.csv, plan.json{}",
+            o.out.join(&name).display(),
+            if o.no_charts { "" } else { ", 2 charts in charts/ (SVG and PNG), report.html" }
         );
     }
     Ok(())

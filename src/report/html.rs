@@ -88,6 +88,40 @@ pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> Str
     page(l, l.comparison_title, &body)
 }
 
+/// `report.html` of a roster (`plan --shifts`): what it costs against the
+/// file, the charts (staff on duty against required; every roster tried),
+/// and every headline figure before and after, those worse beyond the
+/// stated margin marked. `summary` is the terminal's table, shown as text.
+pub fn roster_html(
+    name: &str,
+    summary: &str,
+    charts: &[Chart],
+    changes: &[super::roster::Change],
+    l: &Labels,
+) -> String {
+    let mut rows = format!(
+        "<tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+        l.figure_column, l.before_column, l.after_column
+    );
+    for c in changes {
+        rows += &format!(
+            "<tr><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>",
+            esc(&c.key),
+            c.before.mean,
+            c.after.mean,
+            if c.worse { "▼" } else { "" }
+        );
+    }
+    let figures: String = charts.iter().map(figure).collect();
+    let body = format!(
+        "<h1>{}: {}</h1>\n<div class=\"scroll\"><pre>{}</pre></div>\n{figures}<div class=\"scroll\"><table>{rows}</table></div>\n",
+        l.plan,
+        esc(name),
+        esc(summary)
+    );
+    page(l, name, &body)
+}
+
 /// A whole page: the shared head (font, styles) around `body`; well-formed
 /// XML too (void elements closed), so XML tools can read it.
 fn page(l: &Labels, title: &str, body: &str) -> String {

@@ -129,6 +129,11 @@ fn a_roster_covers_its_requirement_and_its_file_reproduces_the_claim() {
     for pool in ["guides", "accept_windows", "inquiry_windows", "approvers", "issue_windows"] {
         assert!(svg.contains(pool), "a panel for {pool}");
     }
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let dtd = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    roxmltree::Document::parse_with_options(&html, dtd).expect("the roster's report is well-formed");
+    assert!(html.contains("id=\"staffing_by_interval\"") && html.contains("id=\"frontier\""), "both charts inline");
+    assert!(html.contains("<td>completed</td>"), "the headline figures before and after");
 }
 
 #[test]
