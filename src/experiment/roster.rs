@@ -155,43 +155,38 @@ pub fn estimate(s: &Scenario, grid: &Grid, how: Requirement) -> Duty {
         let (sum, lagged) = work[pr.stage];
         work[pr.stage] = (sum + pr.share * pr.service.mean(), lagged);
     }
-    let planned = planned_pools(s);
-    s.pools
-        .iter()
-        .enumerate()
-        .map(|(p, pool)| {
-            (0..grid.len())
-                .map(|i| {
-                    if !planned.contains(&p) {
-                        return pool.on_duty((grid.bounds(i).0 + grid.bounds(i).1) / 2.0);
-                    }
-                    let (a, b) = grid.bounds(i);
-                    let load: f64 = pool
-                        .stages
-                        .iter()
-                        .map(|&st| {
-                            let (w, lagged) = work[st];
-                            let lag = if w > 0.0 { lagged / w } else { 0.0 };
-                            let serving: u32 =
-                                s.pools.iter().filter(|q| q.stages.contains(&st)).map(|q| q.count.max(1)).sum();
-                            let share = f64::from(pool.count.max(1)) / f64::from(serving.max(1));
-                            let steps = 10;
-                            let mean_rate = (0..steps)
-                                .map(|k| rate_at(a + (b - a) * (k as f64 + 0.5) / steps as f64 - lag))
-                                .sum::<f64>()
-                                / steps as f64;
-                            mean_rate * w * share
-                        })
-                        .sum();
-                    let staff = match how {
-                        Requirement::Simulated => load,
-                        Requirement::SquareRoot => load + load.sqrt(),
-                    };
-                    if load > 0.0 { (staff.ceil() as u32).min(MAX_ON_DUTY) } else { 0 }
-                })
-                .collect()
-        })
-        .collect()
+    let mut duty = file_duty(s, grid);
+    for p in planned_pools(s) {
+        let pool = &s.pools[p];
+        duty[p] = (0..grid.len())
+            .map(|i| {
+                let (a, b) = grid.bounds(i);
+                let load: f64 = pool
+                    .stages
+                    .iter()
+                    .map(|&st| {
+                        let (w, lagged) = work[st];
+                        let lag = if w > 0.0 { lagged / w } else { 0.0 };
+                        let serving: u32 =
+                            s.pools.iter().filter(|q| q.stages.contains(&st)).map(|q| q.count.max(1)).sum();
+                        let share = f64::from(pool.count.max(1)) / f64::from(serving.max(1));
+                        let steps = 10;
+                        let mean_rate = (0..steps)
+                            .map(|k| rate_at(a + (b - a) * (k as f64 + 0.5) / steps as f64 - lag))
+                            .sum::<f64>()
+                            / steps as f64;
+                        mean_rate * w * share
+                    })
+                    .sum();
+                let staff = match how {
+                    Requirement::Simulated => load,
+                    Requirement::SquareRoot => load + load.sqrt(),
+                };
+                if load > 0.0 { (staff.ceil() as u32).min(MAX_ON_DUTY) } else { 0 }
+            })
+            .collect();
+    }
+    duty
 }
 
 /// The scenario with every planned pool's duty set per interval (as a
@@ -272,7 +267,7 @@ pub fn cover(s: &Scenario, grid: &Grid, opts: &[ShiftOption], need: &Duty) -> Re
 /// keep the file's duty).
 pub fn duty_of(s: &Scenario, grid: &Grid, opts: &[ShiftOption], counts: &[u32]) -> Duty {
     let planned = planned_pools(s);
-    let mut duty = estimate_unplanned(s, grid);
+    let mut duty = file_duty(s, grid);
     for p in planned {
         duty[p] = vec![0; grid.len()];
     }
@@ -286,7 +281,8 @@ pub fn duty_of(s: &Scenario, grid: &Grid, opts: &[ShiftOption], counts: &[u32]) 
     duty
 }
 
-fn estimate_unplanned(s: &Scenario, grid: &Grid) -> Duty {
+/// Staff on duty per pool and interval as the file has them.
+fn file_duty(s: &Scenario, grid: &Grid) -> Duty {
     s.pools
         .iter()
         .map(|pool| (0..grid.len()).map(|i| pool.on_duty((grid.bounds(i).0 + grid.bounds(i).1) / 2.0)).collect())
