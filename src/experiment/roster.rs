@@ -248,8 +248,25 @@ pub fn cover(s: &Scenario, grid: &Grid, opts: &[ShiftOption], need: &Duty) -> Re
                 problem.add_constraint(terms.as_slice(), ComparisonOp::Le, f64::from(hi));
             }
         }
+        // Where the shifts' `max` cannot reach the requirement even with every
+        // allowed staff member on duty: the intervals to name.
+        let short: Vec<String> = (0..grid.len())
+            .filter_map(|i| {
+                let most: u64 = planning
+                    .shifts
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| mine.iter().any(|&j| opts[j].shift == *k && opts[j].covers[i]))
+                    .filter_map(|(_, t)| t.pools.iter().find(|x| x.0 == p).map(|x| u64::from(x.2)))
+                    .sum();
+                let (a, b) = grid.bounds(i);
+                (u64::from(need[p][i]) > most)
+                    .then(|| format!("{}-{} ({} needed, at most {most})", clock(a), clock(b), need[p][i]))
+            })
+            .collect();
         let why = |e: String| {
-            format!("the shifts cannot cover pool {} within the templates' min and max: {e}", s.pools[p].name)
+            let at = if short.is_empty() { String::new() } else { format!(" at {}", short.join(", ")) };
+            format!("the shifts cannot cover pool {}{at} within the templates' min and max: {e}", s.pools[p].name)
         };
         let solution = problem
             .solve()

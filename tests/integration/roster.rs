@@ -155,6 +155,7 @@ fn shifts_that_cannot_cover_the_day_or_a_maximum_too_low_end_with_exit_4() {
     let text = municipal().replace("lunch_latest = \"13:00\"\n", "lunch_latest = \"13:00\"\nmax = { approvers = 3 }\n");
     let (code, err, _) = plan_shifts("capped", &text, "5");
     assert_eq!(code, Some(4), "{err}");
-    assert!(err.contains("the shifts cannot cover pool approvers within the templates' min and max"), "{err}");
+    assert!(err.contains("the shifts cannot cover pool approvers at 09:00-09:30 ("), "the interval is named: {err}");
+    assert!(err.contains("needed, at most 3)") && err.contains("within the templates' min and max"), "{err}");
     assert!(!err.contains("panicked"));
 }
