@@ -362,12 +362,16 @@ fn evaluate(
     Candidate { duty: duty.clone(), result, shortfall }
 }
 
-/// Utilization of pool `p` in interval `i` (its hour's figure), or 0 when unknown.
-fn utilization(s: &Scenario, grid: &Grid, r: &RunResult, p: usize, i: usize) -> f64 {
+/// Utilization of pool `p` in interval `i` (its hour's figure), NaN when unknown.
+pub fn hour_utilization(s: &Scenario, grid: &Grid, r: &RunResult, p: usize, i: usize) -> f64 {
     let key = format!("pool.{}.utilization", s.pools[p].name);
-    let Some(j) = r.hourly_defs.iter().position(|d| d.key == key) else { return 0.0 };
     let hour = ((grid.bounds(i).0 / 60.0) as usize).min(23);
-    let u = r.hourly[j][hour].mean;
+    r.hourly_defs.iter().position(|d| d.key == key).map_or(f64::NAN, |j| r.hourly[j][hour].mean)
+}
+
+/// [`hour_utilization`], 0 where unknown (nobody on duty), for ranking.
+fn utilization(s: &Scenario, grid: &Grid, r: &RunResult, p: usize, i: usize) -> f64 {
+    let u = hour_utilization(s, grid, r, p, i);
     if u.is_finite() { u } else { 0.0 }
 }
 

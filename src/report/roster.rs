@@ -8,7 +8,7 @@ use super::charts::study;
 use super::labels::Labels;
 use crate::experiment::RunResult;
 use crate::experiment::plan::{self, Target};
-use crate::experiment::roster::Roster;
+use crate::experiment::roster::{Roster, hour_utilization};
 use crate::scenario::model::{Scenario, clock};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::{first_trip_key, within_target_key};
@@ -44,13 +44,6 @@ pub fn roster_csv(r: &Roster, s: &Scenario) -> String {
     out
 }
 
-/// Utilization of pool `p` in the hour of interval `i` on a run.
-fn utilization(s: &Scenario, r: &Roster, run: &RunResult, p: usize, i: usize) -> f64 {
-    let key = format!("pool.{}.utilization", s.pools[p].name);
-    let hour = ((r.grid.bounds(i).0 / 60.0) as usize).min(23);
-    run.hourly_defs.iter().position(|d| d.key == key).map_or(f64::NAN, |j| run.hourly[j][hour].mean)
-}
-
 /// `staffing_by_hour.csv`: per planned pool and interval, the file's staff,
 /// the requirement, staff on duty under the roster and its utilization (of
 /// the interval's hour, on the run given).
@@ -59,7 +52,7 @@ pub fn staffing_csv(r: &Roster, s: &Scenario, run: &RunResult) -> String {
     for &p in &r.planned {
         for i in 0..r.grid.len() {
             let (a, b) = r.grid.bounds(i);
-            let u = utilization(s, r, run, p, i);
+            let u = hour_utilization(s, &r.grid, run, p, i);
             out += &format!(
                 "{},{},{},{},{},{},{}\n",
                 s.pools[p].name,

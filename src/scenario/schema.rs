@@ -138,15 +138,6 @@ const fn limited(
     Key { path, kind, unit, default, limit, range: note, meaning }
 }
 
-/// The limit of the key at `path` (as a message names it).
-///
-/// # Panics
-/// If no key of the reference has that path: a validator checking a key the
-/// reference does not document is a bug, and the tests meet every path.
-pub fn limit(path: &str) -> Limit {
-    lookup(path).unwrap_or_else(|| panic!("{path} is not in the key reference")).limit
-}
-
 /// Every key, in file order.
 pub const KEYS: &[Key] = &[
     key(

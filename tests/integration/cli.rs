@@ -38,16 +38,8 @@ fn assert_reports(stderr: &str, expected: &[&str]) {
 
 #[test]
 fn shipped_scenarios_are_valid() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files = Vec::new();
-    for dir in [root.clone(), root.join("benchmark"), root.join("pairs")] {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "toml") {
-                files.push(p.to_str().unwrap().to_string());
-            }
-        }
-    }
+    let files: Vec<String> =
+        crate::common::shipped_scenarios().iter().map(|p| p.to_str().unwrap().to_string()).collect();
     let args: Vec<&str> = std::iter::once("check").chain(files.iter().map(String::as_str)).collect();
     let out = hallsim(&args);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -125,3 +125,19 @@ pub fn check_golden(files: &[(std::path::PathBuf, String)]) {
         }
     );
 }
+
+/// Every shipped scenario file: `scenarios/`, `benchmark/` and `pairs/`, sorted.
+pub fn shipped_scenarios() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let mut files = Vec::new();
+    for dir in [root.clone(), root.join("benchmark"), root.join("pairs")] {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+}

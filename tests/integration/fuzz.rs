@@ -5,7 +5,6 @@
 //! repeat or break lines. The seed is fixed, so a failure replays; proptest
 //! shrinks it to the fewest mutations. `HALLSIM_FUZZ_CASES` runs more cases.
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use hallsim::engine::Model;
@@ -110,20 +109,12 @@ fn apply(text: &str, mutations: &[Mutation]) -> String {
     t
 }
 
+/// Every shipped scenario as (name, text), in name order.
 fn shipped() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
-    let mut files = Vec::new();
-    for dir in [root.clone(), root.join("benchmark"), root.join("pairs")] {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "toml") {
-                files.push((
-                    p.file_stem().unwrap().to_string_lossy().into_owned(),
-                    std::fs::read_to_string(&p).unwrap(),
-                ));
-            }
-        }
-    }
+    let mut files: Vec<(String, String)> = crate::common::shipped_scenarios()
+        .iter()
+        .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(p).unwrap()))
+        .collect();
     files.sort();
     files
 }
