@@ -31,16 +31,7 @@ pub struct Cli {
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum RequirementArg {
     Simulated,
-    SquareRoot,
-}
-
-impl From<RequirementArg> for roster::Requirement {
-    fn from(a: RequirementArg) -> Self {
-        match a {
-            RequirementArg::Simulated => roster::Requirement::Simulated,
-            RequirementArg::SquareRoot => roster::Requirement::SquareRoot,
-        }
-    }
+    ErlangC,
 }
 
 /// Options shared by the commands that simulate.
@@ -137,7 +128,8 @@ pub enum Command {
         #[arg(long)]
         shifts: bool,
         /// With --shifts, how the staff needed per interval is found: by simulation, or by
-        /// square-root staffing on each interval's offered load (the contact-centre method, for comparison).
+        /// Erlang C on each interval's offered load (the contact-centre method, for comparison): the
+        /// highest `>=` target on a share (0.8 when none) waiting at most each stage's budget less its service.
         #[arg(long, value_enum, default_value = "simulated", requires = "shifts")]
         requirement: RequirementArg,
         #[command(flatten)]
@@ -575,7 +567,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Merge { file, shards, options } => merge(&file, &shards, &options),
         Command::Sweep { file, set, shard, options } => run_sweep(&file, &set, shard.as_deref(), &options),
         Command::Plan { file, targets, shifts: true, requirement, options } => {
-            run_roster(&file, &targets, requirement.into(), &options)
+            run_roster(&file, &targets, requirement, &options)
         }
         Command::Plan { file, targets, shifts: false, options, .. } => run_plan(&file, &targets, &options),
         Command::Compare { files, name, options } => run_compare(&files, &name, &options),
@@ -934,7 +926,7 @@ fn parse_targets(sc: &scenario::Scenario, seed: u64, targets: &[String]) -> Resu
     targets.iter().map(|t| plan::parse_target(t, &known)).collect::<Result<Vec<_>, _>>().map_err(Error::Usage)
 }
 
-fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &RunOptions) -> Result<(), Error> {
+fn run_roster(file: &Path, targets: &[String], how: RequirementArg, o: &RunOptions) -> Result<(), Error> {
     let (loaded, pool) = prepare(std::slice::from_ref(&file.to_path_buf()), o)?;
     let base = &loaded[0];
     let sc = &base.scenario;
@@ -946,6 +938,10 @@ fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &Run
     }
     let (seed, reps) = (o.seed_for(sc), o.replications_for(sc));
     let targets = parse_targets(sc, seed, targets)?;
+    let how = match how {
+        RequirementArg::Simulated => roster::Requirement::Simulated,
+        RequirementArg::ErlangC => roster::Requirement::ErlangC { share: roster::erlang_c_share(&targets) },
+    };
     let name = format!("{}-roster", sc.name);
     let dir = OutputDir::create(&o.out.join(&name))?;
     let started = Instant::now();
@@ -993,7 +989,7 @@ fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &Run
                     plan::CONFIRMATIONS
                 )
             } else {
-                " (square-root staffing is not adjusted by simulation)".to_string()
+                " (the Erlang C requirement is not adjusted by simulation)".to_string()
             },
             plan_file.display()
         )));
@@ -1002,11 +998,12 @@ fn run_roster(file: &Path, targets: &[String], how: roster::Requirement, o: &Run
         let mut out = std::io::stdout().lock();
         let _ = writeln!(
             out,
-            "{}: roster by {}-minute interval meeting {} with 95% confidence on an independent seed; {} candidates simulated, {reps} replications each (search seed {seed}), {seconds:.1} s",
+            "{}: roster by {}-minute interval meeting {} with 95% confidence on an independent seed; {} candidate{} simulated, {reps} replications each (search seed {seed}), {seconds:.1} s",
             sc.name,
             r.grid.interval,
             targets.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" and "),
-            r.evaluations
+            r.evaluations,
+            if r.evaluations == 1 { "" } else { "s" }
         );
         let _ = write!(out, "{table}");
         let _ = writeln!(

@@ -24,6 +24,7 @@ use super::{RunResult, run_replications, workload};
 use crate::engine::Model;
 use crate::scenario::model::{HallHours, Planning, Scenario, clock};
 use crate::scenario::validate::lunch_starts;
+use crate::stats::queueing;
 
 /// Most simulated candidates of one roster search.
 pub const MAX_EVALUATIONS: usize = 400;
@@ -123,37 +124,52 @@ pub fn planned_pools(s: &Scenario) -> Vec<usize> {
 pub type Duty = Vec<Vec<u32>>;
 
 /// How the requirement per interval is found.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Requirement {
     /// Seeded by the offered load and adjusted by simulation (the default).
     Simulated,
-    /// Square-root staffing on each interval's offered load, ⌈a + √a⌉, as a
-    /// contact centre staffs each half hour; simulated only to report it.
-    SquareRoot,
+    /// Erlang C on each interval's offered load, as a contact centre staffs
+    /// each half hour: the fewest staff with which at least `share` of the
+    /// arrivals wait at most the stage's budget less its mean service (no
+    /// wait at all when the service alone fills the budget); simulated only
+    /// to report it.
+    ErlangC { share: f64 },
 }
 
-/// The requirement from each interval's offered load: for every pool some
-/// shift staffs, ⌈a⌉ (the fewest staff that keep up on average; the
-/// simulation adds where queues build) or ⌈a + √a⌉ (square-root staffing),
-/// where a is the load of its stages in the interval.
+/// The service level of the Erlang C requirement: the highest `>=` target on
+/// a share (a value in (0, 1]), or the contact centres' usual 0.8.
+pub fn erlang_c_share(targets: &[Target]) -> f64 {
+    targets
+        .iter()
+        .filter(|t| t.op == super::plan::Op::AtLeast && t.value > 0.0 && t.value <= 1.0)
+        .map(|t| t.value)
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+        .unwrap_or(0.8)
+}
+
+/// The requirement from each interval's offered load a, for every pool some
+/// shift staffs: ⌈a⌉ (the fewest staff that keep up on average; the
+/// simulation adds where queues build) or the Erlang C rule.
 pub fn estimate(s: &Scenario, grid: &Grid, how: Requirement) -> Duty {
     let rates = workload::hourly_rates(s);
     let rate_at = |t: f64| if t < 0.0 { 0.0 } else { rates[((t / 60.0) as usize).min(23)] };
-    // Per stage: (minutes of work per arriving person, mean minutes before reaching it).
-    let mut work = vec![(0.0, 0.0); s.stages.len()];
+    // Per stage, per arriving person: visits, minutes of work, and that work
+    // times the mean minutes before reaching the stage.
+    let mut work = vec![(0.0, 0.0, 0.0); s.stages.len()];
     for t in &s.case_types {
         let mut lag = 0.0;
         for step in &t.route {
             lag += step.handoff.as_ref().map_or(0.0, |d| d.mean());
-            let w = t.share * (1.0 - t.outside_share) * step.service.mean();
-            let (sum, lagged) = work[step.stage];
-            work[step.stage] = (sum + w, lagged + w * lag);
+            let visits = t.share * (1.0 - t.outside_share);
+            let w = visits * step.service.mean();
+            let (v, sum, lagged) = work[step.stage];
+            work[step.stage] = (v + visits, sum + w, lagged + w * lag);
             lag += step.service.mean();
         }
     }
     if let Some(pr) = &s.pre_review {
-        let (sum, lagged) = work[pr.stage];
-        work[pr.stage] = (sum + pr.share * pr.service.mean(), lagged);
+        let (v, sum, lagged) = work[pr.stage];
+        work[pr.stage] = (v + pr.share, sum + pr.share * pr.service.mean(), lagged);
     }
     let mut duty = file_duty(s, grid);
     for p in planned_pools(s) {
@@ -161,28 +177,34 @@ pub fn estimate(s: &Scenario, grid: &Grid, how: Requirement) -> Duty {
         duty[p] = (0..grid.len())
             .map(|i| {
                 let (a, b) = grid.bounds(i);
-                let load: f64 = pool
-                    .stages
-                    .iter()
-                    .map(|&st| {
-                        let (w, lagged) = work[st];
-                        let lag = if w > 0.0 { lagged / w } else { 0.0 };
-                        let serving: u32 =
-                            s.pools.iter().filter(|q| q.stages.contains(&st)).map(|q| q.count.max(1)).sum();
-                        let share = f64::from(pool.count.max(1)) / f64::from(serving.max(1));
-                        let steps = 10;
-                        let mean_rate = (0..steps)
-                            .map(|k| rate_at(a + (b - a) * (k as f64 + 0.5) / steps as f64 - lag))
-                            .sum::<f64>()
+                // (arrivals a minute, offered load, the shortest wait allowed)
+                let (mut lambda, mut load, mut wait) = (0.0, 0.0, f64::INFINITY);
+                for &st in &pool.stages {
+                    let (visits, w, lagged) = work[st];
+                    if w <= 0.0 {
+                        continue;
+                    }
+                    let lag = lagged / w;
+                    let serving: u32 = s.pools.iter().filter(|q| q.stages.contains(&st)).map(|q| q.count.max(1)).sum();
+                    let share = f64::from(pool.count.max(1)) / f64::from(serving.max(1));
+                    let steps = 10;
+                    let mean_rate =
+                        (0..steps).map(|k| rate_at(a + (b - a) * (k as f64 + 0.5) / steps as f64 - lag)).sum::<f64>()
                             / steps as f64;
-                        mean_rate * w * share
-                    })
-                    .sum();
+                    lambda += mean_rate * visits * share;
+                    load += mean_rate * w * share;
+                    wait = wait.min((s.stages[st].budget - w / visits).max(0.0));
+                }
+                if load <= 0.0 {
+                    return 0;
+                }
                 let staff = match how {
-                    Requirement::Simulated => load,
-                    Requirement::SquareRoot => load + load.sqrt(),
+                    Requirement::Simulated => load.ceil() as u32,
+                    Requirement::ErlangC { share } => {
+                        queueing::erlang_c_staff(load, load / lambda, wait, share, MAX_ON_DUTY)
+                    }
                 };
-                if load > 0.0 { (staff.ceil() as u32).min(MAX_ON_DUTY) } else { 0 }
+                staff.min(MAX_ON_DUTY)
             })
             .collect();
     }
@@ -318,6 +340,8 @@ pub struct Candidate {
 /// What the roster search found.
 #[derive(Clone, Debug)]
 pub struct Roster {
+    /// How the requirement was found.
+    pub requirement: Requirement,
     pub grid: Grid,
     pub planned: Vec<usize>,
     /// The requirement per pool and interval, as simulated.
@@ -428,7 +452,7 @@ pub fn plan_roster(
         frontier.borrow_mut().push((hours, targets.iter().map(|t| c.result.estimate(&t.key).copied()).collect()));
         c
     };
-    if how == Requirement::SquareRoot {
+    if matches!(how, Requirement::ErlangC { .. }) {
         let required = estimate(s, &grid, how);
         let counts = cover(s, &grid, &opts, &required)?;
         let best = run_roster(&counts, seed);
@@ -438,6 +462,7 @@ pub fn plan_roster(
         let mut r =
             finish(s, grid, planned, required, opts, counts, best, Some((conf_seed, c)), confirmed, evaluations());
         r.tried = frontier.into_inner();
+        r.requirement = how;
         return Ok(r);
     }
     // Nobody serves people when nobody is on duty: wherever a pool has work,
@@ -578,6 +603,7 @@ pub fn plan_roster(
     }
     let mut r = finish(s, grid, planned, required, opts, counts, best, confirmation, confirmed, evaluations());
     r.tried = frontier.into_inner();
+    r.requirement = how;
     Ok(r)
 }
 
@@ -611,6 +637,7 @@ fn finish(
         cost,
         paid_hours,
         tried: Vec::new(),
+        requirement: Requirement::Simulated,
     }
 }
 

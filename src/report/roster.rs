@@ -8,7 +8,7 @@ use super::charts::study;
 use super::labels::Labels;
 use crate::experiment::RunResult;
 use crate::experiment::plan::{self, Target};
-use crate::experiment::roster::{Roster, hour_utilization};
+use crate::experiment::roster::{Requirement, Roster, hour_utilization};
 use crate::scenario::model::{Scenario, clock};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::{first_trip_key, within_target_key};
@@ -127,6 +127,10 @@ pub fn plan_json(
         "seed": seed,
         "replications": reps,
         "interval_minutes": r.grid.interval,
+        "requirement": match r.requirement {
+            Requirement::Simulated => json!({ "method": "simulated" }),
+            Requirement::ErlangC { share } => json!({ "method": "erlang_c", "service_level": share, "wait_minutes": "each stage's budget less its mean service, at least 0" }),
+        },
         "confirmed": r.confirmed,
         "confirmation_seed": r.confirmation.as_ref().map(|c| c.0),
         "candidates_simulated": r.evaluations,

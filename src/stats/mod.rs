@@ -4,4 +4,5 @@
 pub mod estimate;
 pub mod histogram;
 pub mod kpi;
+pub mod queueing;
 pub mod recorder;

@@ -51,16 +51,7 @@ pub fn assert_covers(r: &RunResult, key: &str, exact: f64) {
     );
 }
 
-/// Erlang C: probability that an arrival waits in an M/M/c queue with offered
-/// load `a` = λ/μ (a < c), via the Erlang B recursion.
-pub fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut b = 1.0;
-    for k in 1..=c {
-        b = a * b / (f64::from(k) + a * b);
-    }
-    let c = f64::from(c);
-    c * b / (c - a * (1.0 - b))
-}
+pub use hallsim::stats::queueing::erlang_c;
 
 /// Mean wait in queue of M/M/c, minutes.
 pub fn mmc_wq(c: u32, lambda: f64, mean_service: f64) -> f64 {

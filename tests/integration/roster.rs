@@ -159,3 +159,71 @@ fn shifts_that_cannot_cover_the_day_or_a_maximum_too_low_end_with_exit_4() {
     assert!(err.contains("needed, at most 3)") && err.contains("within the templates' min and max"), "{err}");
     assert!(!err.contains("panicked"));
 }
+
+#[test]
+fn the_erlang_c_requirement_is_the_contact_centre_rule() {
+    // One window stage, a person a minute from 08:00 to 12:00, exponential service of 15
+    // minutes (a = 15) in a 20-minute budget: at most 5 minutes' wait. By hand, with
+    // P(wait <= t) = 1 - C(c, a) exp(-(c - a) t / 15): c = 19 serves 93.6% in time, c = 20
+    // 97.0%, c = 18 86.7%; so 20 staff for a 95% target and 19 for 90%.
+    let text = r#"
+name = "one"
+[simulation]
+days = 1
+replications = 5
+seed = 1
+[hall]
+opens = "08:00"
+last_ticket = "12:00"
+staff_until = "12:00"
+[arrivals]
+per_day = 240
+profile = [{ from = "08:00", to = "12:00", share = 1.0 }]
+[[stage]]
+name = "serve"
+[[pool]]
+name = "windows"
+count = 20
+stages = ["serve"]
+[[case_type]]
+name = "case"
+share = 1.0
+route = ["serve"]
+service.serve = { dist = "exponential", mean = 15 }
+[planning]
+interval_minutes = 60
+[[shift]]
+name = "morning"
+pools = ["windows"]
+starts = ["08:00"]
+length_minutes = 240
+"#;
+    for (share, staff) in [("0.95", "20"), ("0.9", "19")] {
+        let dir = temp_dir(&format!("erlang_c_{share}"));
+        let file = dir.join("one.toml");
+        std::fs::write(&file, text).unwrap();
+        let target = format!("within_60_min >= {share}");
+        let out = hallsim(&[
+            "plan",
+            file.to_str().unwrap(),
+            "--shifts",
+            "--requirement",
+            "erlang-c",
+            "--target",
+            &target,
+            "-q",
+            "--no-charts",
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(matches!(out.status.code(), Some(0 | 4)), "{}", String::from_utf8_lossy(&out.stderr));
+        let csv = std::fs::read_to_string(dir.join("one-roster/staffing_by_hour.csv")).unwrap();
+        let required: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(4).unwrap()).collect();
+        assert_eq!(required, [staff; 4], "target {share}:\n{csv}");
+        let json = std::fs::read_to_string(dir.join("one-roster/plan.json")).unwrap();
+        assert!(
+            json.contains("\"method\": \"erlang_c\"") && json.contains(&format!("\"service_level\": {share}")),
+            "{json}"
+        );
+    }
+}
