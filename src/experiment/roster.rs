@@ -333,8 +333,11 @@ fn file_duty(s: &Scenario, grid: &Grid) -> Duty {
 pub struct Candidate {
     pub duty: Duty,
     pub result: RunResult,
-    /// Sum of the targets' shortfalls (0: every target met with 95% confidence).
+    /// Sum of the targets' shortfalls (0: every target met with 95% confidence),
+    /// plus the completed cases' shortfall against the file's.
     pub shortfall: f64,
+    /// Whether it completes more than [`COMPLETED_MARGIN`] fewer cases than the file.
+    pub serves_fewer: bool,
 }
 
 /// What the roster search found.
@@ -357,8 +360,11 @@ pub struct Roster {
     pub evaluations: usize,
     pub cost: f64,
     pub paid_hours: f64,
-    /// Every roster simulated on the search seed: paid hours and the targets' estimates.
+    /// Every roster simulated on the search seed that completes as many cases
+    /// as the file (within [`COMPLETED_MARGIN`]): paid hours and the targets' estimates.
     pub tried: Vec<(f64, Vec<Option<crate::stats::estimate::Estimate>>)>,
+    /// Rosters simulated and left out of `tried` for completing fewer cases.
+    pub serving_fewer: usize,
 }
 
 /// A roster may complete at most this share fewer cases a day than the
@@ -383,7 +389,7 @@ fn evaluate(
         _ => 0.0,
     };
     let shortfall = targets.iter().map(|t| shortfall(&result, t)).sum::<f64>() + served;
-    Candidate { duty: duty.clone(), result, shortfall }
+    Candidate { duty: duty.clone(), result, shortfall, serves_fewer: served > 0.0 }
 }
 
 /// Utilization of pool `p` in interval `i` (its hour's figure), NaN when unknown.
@@ -446,10 +452,15 @@ pub fn plan_roster(
     };
     // Every roster simulated: its paid hours and the targets' estimates (the frontier).
     let frontier = std::cell::RefCell::new(Vec::new());
+    let serving_fewer = std::cell::Cell::new(0);
     let run_roster = |counts: &[u32], seed: u64| {
         let c = run(&duty_of(s, &grid, &opts, counts), seed);
         let hours = opts.iter().zip(counts).map(|(o, &n)| o.hours * f64::from(n)).sum::<f64>();
-        frontier.borrow_mut().push((hours, targets.iter().map(|t| c.result.estimate(&t.key).copied()).collect()));
+        if c.serves_fewer {
+            serving_fewer.set(serving_fewer.get() + 1);
+        } else {
+            frontier.borrow_mut().push((hours, targets.iter().map(|t| c.result.estimate(&t.key).copied()).collect()));
+        }
         c
     };
     if matches!(how, Requirement::ErlangC { .. }) {
@@ -462,6 +473,7 @@ pub fn plan_roster(
         let mut r =
             finish(s, grid, planned, required, opts, counts, best, Some((conf_seed, c)), confirmed, evaluations());
         r.tried = frontier.into_inner();
+        r.serving_fewer = serving_fewer.get();
         r.requirement = how;
         return Ok(r);
     }
@@ -603,6 +615,7 @@ pub fn plan_roster(
     }
     let mut r = finish(s, grid, planned, required, opts, counts, best, confirmation, confirmed, evaluations());
     r.tried = frontier.into_inner();
+    r.serving_fewer = serving_fewer.get();
     r.requirement = how;
     Ok(r)
 }
@@ -637,6 +650,7 @@ fn finish(
         cost,
         paid_hours,
         tried: Vec::new(),
+        serving_fewer: 0,
         requirement: Requirement::Simulated,
     }
 }

@@ -134,6 +134,7 @@ pub fn plan_json(
         "confirmed": r.confirmed,
         "confirmation_seed": r.confirmation.as_ref().map(|c| c.0),
         "candidates_simulated": r.evaluations,
+        "rosters_left_off_the_frontier_for_completing_fewer_cases": r.serving_fewer,
         "cost": r.cost,
         "paid_hours": r.paid_hours,
         "staff_hours_per_day": { "in_file": hours_before, "roster": hours_after },
