@@ -139,7 +139,20 @@ fn section<T: for<'de> Deserialize<'de>>(
         Err(e) => {
             let at = e.span().map_or(copy.span().start, |s| s.start);
             let path = path_at(&copy, path, at);
-            let message = plain_words(e.message().trim_end(), schema::lookup(&path));
+            let key = schema::lookup(&path);
+            let field = path.rsplit('.').next().unwrap_or("");
+            let message = match key {
+                // `service = { dist = ... }`: a distribution where a table of stages was expected.
+                Some(k) if k.path.ends_with(".<stage>") && raw::DIST_FIELDS.contains(&field) => {
+                    let map = path.rsplit_once('.').map_or(path.as_str(), |p| p.0);
+                    let map = map.rsplit('.').next().unwrap_or(map);
+                    format!(
+                        "{field:?} is not a stage: {map} holds a distribution for each stage of the route, \
+                         such as `{map}.accept = {{ dist = \"exponential\", mean = 5 }}`"
+                    )
+                }
+                _ => plain_words(e.message().trim_end(), key),
+            };
             diags.push(Diagnostic::new(e.span(), path, message));
             None
         }

@@ -201,6 +201,10 @@ pub enum RawDist {
     Empirical { values: Vec<f64> },
 }
 
+/// Every key a [`RawDist`] may hold, for messages that tell a distribution
+/// from a table of them.
+pub const DIST_FIELDS: &[&str] = &["dist", "mean", "value", "min", "max", "mode", "cv", "values"];
+
 /// The top-level keys, in the order the documentation lists them.
 pub const TOP_LEVEL_KEYS: &[&str] = &[
     "name",

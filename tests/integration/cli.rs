@@ -115,6 +115,14 @@ fn mistakes_of_type_speak_the_key_reference() {
     );
     let (_, err) = check("dotted", &text);
     assert_reports(&err, &["case_type[0].service.accept.dist: `weibull` is not allowed here"]);
+    // A distribution written where a table of stages goes.
+    let text = municipal()
+        .replace("service.inquiry = { dist = \"lognormal\", mean = 4", "service = { dist = \"lognormal\", mean = 4");
+    let (_, err) = check("service_table", &text);
+    assert_reports(
+        &err,
+        &["case_type[6].service.cv: \"cv\" is not a stage: service holds a distribution for each stage"],
+    );
 }
 
 #[test]
