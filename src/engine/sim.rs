@@ -1034,7 +1034,7 @@ impl Sim<'_> {
         let (arrival, phase, step, papers, parent, pending) =
             (p.arrival, p.phase, p.step, p.papers, p.parent, p.pending);
         let absent = p.absent && phase == Phase::Route && step == 0;
-        self.rec.stage_done(arrival, stage, wait, service, time, budget);
+        self.rec.stage_done(arrival, p.ctype as usize, stage, (wait, service, time), budget);
         self.set_free(pool, self.free[pool] + 1);
         self.rec.busy_change(self.now, pool, -1);
         if self.free[pool] > 0 {

@@ -42,6 +42,8 @@ pub struct Scenario {
     pub(crate) completion_target: f64,
     /// Targets for the wait from ticket to call, minutes, ascending, each > 0.
     pub(crate) wait_targets: Vec<f64>,
+    /// The shares the targets ask for, each in (0, 1].
+    pub(crate) required: Required,
     /// Most people in the hall at once (seats, ticket limit); more are turned away.
     pub(crate) hall_capacity: Option<u32>,
     /// What happens to people still waiting when staff's day ends.
@@ -252,6 +254,15 @@ pub struct RateSegment {
     pub rate: f64,
 }
 
+/// The shares the report judges the targets by.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Required {
+    /// Of eligible visits, the share to complete within the completion target.
+    pub completion: f64,
+    /// Of the people through each stage, the share within its budget.
+    pub stage_budget: f64,
+}
+
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct Stage {
@@ -364,6 +375,7 @@ read_only! {
     seed: u64,
     completion_target: f64,
     wait_targets: Vec<f64>,
+    required: Required,
     hall_capacity: Option<u32>,
     closing: Closing,
     returns: Returns,

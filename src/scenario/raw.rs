@@ -88,6 +88,8 @@ pub struct PreReview {
 pub struct Targets {
     pub completion_minutes: Option<S<f64>>,
     pub wait_minutes: Option<S<Vec<S<f64>>>>,
+    pub completion_share: Option<S<f64>>,
+    pub stage_budget_share: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

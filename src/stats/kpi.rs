@@ -321,6 +321,26 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
             format!("share of people through {} within its {}-minute budget", st.name, fmt_minutes(st.budget)),
             ratio(r.stage_within_budget[i] as f64, r.stage_time[i].n as f64),
         );
+        let through = r.stage_time[i].n as f64;
+        let by_service = r.stage_missed_by_service[i] as f64;
+        k.push(
+            format!("{p}.missed_by_service"),
+            "share",
+            format!(
+                "share of people through {} over its budget whose service alone took longer than the budget (no shorter wait would have met it)",
+                st.name
+            ),
+            ratio(by_service, through),
+        );
+        k.push(
+            format!("{p}.missed_by_wait"),
+            "share",
+            format!(
+                "share of people through {} over its budget whose service alone fit in it (the queue and hand-off made them late)",
+                st.name
+            ),
+            ratio(through - r.stage_within_budget[i] as f64 - by_service, through),
+        );
         let n = s.wait_targets.len();
         for (j, &t) in s.wait_targets.iter().enumerate() {
             k.push(
@@ -372,6 +392,18 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
             format!("{}: time from entering the hall to completion, mean", t.name),
             tis.mean(),
         );
+        for (n, step) in t.route.iter().enumerate() {
+            if t.route[..n].iter().any(|earlier| earlier.stage == step.stage) {
+                continue;
+            }
+            let (st, at) = (&s.stages[step.stage], i * s.stages.len() + step.stage);
+            k.push(
+                format!("{p}.stage.{}.within_budget", st.name),
+                "share",
+                format!("{}: share through {} within its {}-minute budget", t.name, st.name, fmt_minutes(st.budget)),
+                ratio(r.type_stage_within_budget[at] as f64, r.type_stage_through[at] as f64),
+            );
+        }
         if t.counts_toward_target {
             k.push(
                 format!("{p}.{target_key}"),
@@ -467,6 +499,29 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
         "within the completion target (as the KPI), by hour the visit entered the hall".into(),
         &|i| ratio(h.within_target[i] as f64, h.eligible[i] as f64),
     );
+    for (k, &t) in s.wait_targets.iter().enumerate() {
+        push(
+            wait_within_key(t),
+            "share",
+            format!(
+                "share of people called within {} minutes of their ticket (those who left before the call count as not called in time), by hour of ticket",
+                fmt_minutes(t)
+            ),
+            &|i| ratio(h.first_wait_within[k * HOURS + i] as f64, (h.first_wait[i].n + h.left_before_call[i]) as f64),
+        );
+    }
+    for (j, st) in s.stages.iter().enumerate() {
+        push(
+            format!("stage.{}.within_budget", st.name),
+            "share",
+            format!(
+                "share of people through {} within its {}-minute budget, by hour of ticket",
+                st.name,
+                fmt_minutes(st.budget)
+            ),
+            &|i| ratio(h.stage_within_budget[j * HOURS + i] as f64, h.stage_through[j * HOURS + i] as f64),
+        );
+    }
     push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| {
         r.queue.hourly[i] / (60.0 * days)
     });

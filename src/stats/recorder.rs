@@ -230,6 +230,13 @@ impl Presence {
 #[derive(Clone, Debug, Default)]
 pub struct HourlyCases {
     pub arrived: [u64; HOURS],
+    /// People who left before their first call.
+    pub left_before_call: [u64; HOURS],
+    /// Per wait target k, at `k * HOURS + hour`: first calls within it.
+    pub first_wait_within: Vec<u64>,
+    /// Per stage s, at `s * HOURS + hour`: people through it, and within its budget.
+    pub stage_through: Vec<u64>,
+    pub stage_within_budget: Vec<u64>,
     pub first_wait: [Tally; HOURS],
     pub time_in_system: [Tally; HOURS],
     pub eligible: [u64; HOURS],
@@ -339,6 +346,13 @@ pub struct Recorder {
     pub stage_service: Vec<Tally>,
     pub stage_time: Vec<Tally>,
     pub stage_within_budget: Vec<u64>,
+    /// Per stage: people over its budget whose service alone took longer
+    /// than the budget (no shorter wait would have met it).
+    pub stage_missed_by_service: Vec<u64>,
+    /// Per (case type, stage), at `type * stages + stage`: people through the
+    /// stage, and within its budget.
+    pub type_stage_through: Vec<u64>,
+    pub type_stage_within_budget: Vec<u64>,
     /// Per stage: people who left its queue unserved; per (stage, wait
     /// target), at `stage * targets + k`: waits in its queue within the target.
     pub stage_left: Vec<u64>,
@@ -445,6 +459,9 @@ impl Recorder {
             stage_service: vec![Tally::default(); stages],
             stage_time: vec![Tally::default(); stages],
             stage_within_budget: vec![0; stages],
+            stage_missed_by_service: vec![0; stages],
+            type_stage_through: vec![0; types * stages],
+            type_stage_within_budget: vec![0; types * stages],
             stage_left: vec![0; stages],
             stage_wait_within: vec![0; stages * n_targets],
             type_wait: vec![Tally::default(); types],
@@ -465,7 +482,12 @@ impl Recorder {
             pool_busy: vec![TimeWeighted::new(window, pool_bd); pools],
             pool_on_duty: vec![TimeWeighted::new(window, pool_bd); pools],
             pool_excess: vec![TimeWeighted::new(window, pool_bd); pools],
-            hourly: Box::default(),
+            hourly: Box::new(HourlyCases {
+                first_wait_within: vec![0; n_targets * HOURS],
+                stage_through: vec![0; stages * HOURS],
+                stage_within_budget: vec![0; stages * HOURS],
+                ..HourlyCases::default()
+            }),
             by_hour: staffed.is_some(),
             day_last_departure: vec![f64::NAN; days],
             events: 0,
@@ -508,6 +530,9 @@ impl Recorder {
             self.stage_left[stage] += 1;
             if let Some(wait) = since_ticket {
                 self.left_before_call += 1;
+                if self.by_hour {
+                    self.hourly.left_before_call[hour_of(arrival)] += 1;
+                }
                 self.type_left_before_call[ctype] += 1;
                 self.left_wait.add(wait);
             }
@@ -696,7 +721,11 @@ impl Recorder {
             }
             self.first_wait_hist.record(wait);
             if self.by_hour {
-                self.hourly.first_wait[hour_of(arrival)].add(wait);
+                let h = hour_of(arrival);
+                self.hourly.first_wait[h].add(wait);
+                for (k, &target) in self.wait_targets.iter().enumerate() {
+                    self.hourly.first_wait_within[k * HOURS + h] += u64::from(wait <= target);
+                }
             }
         }
     }
@@ -722,15 +751,32 @@ impl Recorder {
     /// A person finishes a stage.
     #[inline]
     /// `time` runs from the end of the previous stage (hand-off included).
-    pub fn stage_done(&mut self, arrival: f64, stage: usize, wait: f64, service: f64, time: f64, budget: f64) {
+    pub fn stage_done(
+        &mut self,
+        arrival: f64,
+        ctype: usize,
+        stage: usize,
+        (wait, service, time): (f64, f64, f64),
+        budget: f64,
+    ) {
         if self.counts(arrival) {
             self.stage_wait[stage].add(wait);
             self.stage_service[stage].add(service);
             self.stage_time[stage].add(time);
-            self.stage_within_budget[stage] += u64::from(time <= budget);
+            let within = u64::from(time <= budget);
+            self.stage_within_budget[stage] += within;
+            self.stage_missed_by_service[stage] += u64::from(service > budget);
+            let at = ctype * self.stage_wait.len() + stage;
+            self.type_stage_through[at] += 1;
+            self.type_stage_within_budget[at] += within;
             let n = self.wait_targets.len();
             for (k, &target) in self.wait_targets.iter().enumerate() {
                 self.stage_wait_within[stage * n + k] += u64::from(wait <= target);
+            }
+            if self.by_hour {
+                let at = stage * HOURS + hour_of(arrival);
+                self.hourly.stage_through[at] += 1;
+                self.hourly.stage_within_budget[at] += within;
             }
         }
     }

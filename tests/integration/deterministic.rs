@@ -77,6 +77,20 @@ service.accept = { dist = "deterministic", value = 5 }
     assert_exact(&r, "wait_mean", 4.5);
     assert_exact(&r, "time_in_system_mean", 9.5);
     assert_exact(&r, "stage.accept.within_budget", 0.5);
+    // The two late ones are late by their waits; a 4-minute budget is missed by the service alone.
+    assert_exact(&r, "stage.accept.missed_by_wait", 0.5);
+    assert_exact(&r, "stage.accept.missed_by_service", 0.0);
+    assert_exact(&r, "type.c.stage.accept.within_budget", 0.5);
+    let hour = |r: &hallsim::experiment::RunResult, key: &str| {
+        r.hourly_defs.iter().position(|d| d.key == key).map(|j| r.hourly[j][9].mean)
+    };
+    assert_eq!(hour(&r, "stage.accept.within_budget"), Some(0.5));
+    let tight = run(&toml.replace("budget_minutes = 10", "budget_minutes = 4"), 1, 1);
+    assert_exact(&tight, "stage.accept.missed_by_service", 1.0);
+    assert_exact(&tight, "stage.accept.missed_by_wait", 0.0);
+    // Called within 5 minutes of the ticket: waits 0 and 3 of 0, 3, 6, 9.
+    let waits = run(&toml.replace("[hall]", "[targets]\nwait_minutes = [5]\n[hall]"), 1, 1);
+    assert_eq!(hour(&waits, "wait_within_5_min"), Some(0.5));
     assert_exact(&r, "within_60_min", 1.0);
     assert_exact(&r, "pool.w.utilization", 0.8);
     assert_exact(&r, "pool.w.overtime", 12.0);
@@ -238,6 +252,8 @@ handoff.approve = { dist = "deterministic", value = 3 }
     assert_exact(&r, "stage.approve.wait_mean", 0.0);
     assert_exact(&r, "stage.approve.time_mean", 7.0);
     assert_exact(&r, "stage.approve.within_budget", 0.0);
+    assert_exact(&r, "stage.approve.missed_by_wait", 1.0);
+    assert_exact(&r, "type.c.stage.accept.within_budget", 1.0);
     let first = toml.replace("handoff.approve", "handoff.accept");
     let err = hallsim::scenario::parse(&first, "h.toml", "h").unwrap_err().to_string();
     assert!(err.contains("case_type[0].handoff.accept: a hand-off leads into a later stage"), "{err}");

@@ -240,10 +240,12 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
     check_staffing(&mut c, &r, &stages, &sites);
     let planning = check_planning(&mut c, &r, &run);
 
-    let Run { replications, seed, max_arrivals, horizon, hall_capacity, completion_target, wait_targets, .. } = run;
+    let Run {
+        replications, seed, max_arrivals, horizon, hall_capacity, completion_target, wait_targets, required, ..
+    } = run;
     let (stages, sites, shortest_queue_share) = (stages.list, sites.list, sites.shortest_queue_share);
     let out = (name, horizon, replications, seed, max_arrivals, completion_target, arrivals, hall_capacity);
-    let practices = (closing, returns, calling, shortest_queue_share, planning);
+    let practices = (closing, returns, calling, shortest_queue_share, planning, required);
     match (out, practices) {
         (
             (
@@ -256,7 +258,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
                 Some(arrivals),
                 Some(hall_capacity),
             ),
-            (Some(closing), Some(returns), Some(calling), Some(shortest_queue_share), Some(planning)),
+            (Some(closing), Some(returns), Some(calling), Some(shortest_queue_share), Some(planning), Some(required)),
         ) if c.diags.is_empty() => Ok(Scenario {
             name,
             description,
@@ -266,6 +268,7 @@ pub fn validate(r: RawScenario, default_name: &str) -> Result<Scenario, Vec<Diag
             seed: seed as u64,
             completion_target: target,
             wait_targets,
+            required,
             hall_capacity,
             closing,
             returns,

@@ -15,6 +15,7 @@ pub(super) struct Run {
     pub hall_capacity: Option<Option<u32>>,
     pub completion_target: Option<f64>,
     pub wait_targets: Vec<f64>,
+    pub required: Option<Required>,
 }
 
 pub(super) fn check_run(c: &mut Checker, r: &RawScenario) -> Run {
@@ -173,5 +174,21 @@ pub(super) fn check_run(c: &mut Checker, r: &RawScenario) -> Run {
         }
         wait_targets.sort_by(f64::total_cmp);
     }
-    Run { replications, seed, max_arrivals, continuous, hours, horizon, hall_capacity, completion_target, wait_targets }
+    let mut share = |v: Option<&S<f64>>, key: &str, default: f64| v.map_or(Some(default), |v| c.num(v, key));
+    let targets = r.targets.as_ref().map(|t| t.get_ref());
+    let completion = share(targets.and_then(|t| t.completion_share.as_ref()), "targets.completion_share", 0.95);
+    let stage_budget = share(targets.and_then(|t| t.stage_budget_share.as_ref()), "targets.stage_budget_share", 0.90);
+    let required = completion.zip(stage_budget).map(|(completion, stage_budget)| Required { completion, stage_budget });
+    Run {
+        replications,
+        seed,
+        max_arrivals,
+        continuous,
+        hours,
+        horizon,
+        hall_capacity,
+        completion_target,
+        wait_targets,
+        required,
+    }
 }
