@@ -12,7 +12,7 @@ use crate::scenario::model::{ArrivalProcess, Closing, Horizon, Scenario, clock};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::{first_trip_key, within_target_key};
 
-fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
@@ -148,6 +148,12 @@ figure svg {{ width: 100%; height: auto; display: block; }}
 table {{ border-collapse: collapse; margin: 8px 0; background: #fff; width: 100%; }}
 th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
 .scroll {{ overflow-x: auto; }}
+#verdict ul {{ list-style: none; padding: 0; margin: 0; }}
+#verdict li {{ background: #fff; border: 1px solid #ddd; border-left: 6px solid #999; border-radius: 4px; padding: 6px 10px; margin: 6px 0; line-height: 1.45; }}
+#verdict li.met {{ border-left-color: #2e8540; }}
+#verdict li.missed {{ border-left-color: #c0392b; }}
+#verdict li.unsure {{ border-left-color: #e0a100; }}
+#verdict li:first-child {{ font-weight: bold; }}
 </style>
 </head>
 <body>
@@ -243,7 +249,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
         r#"<h1>{title}: {name}</h1>
 <p>{description}</p>
 <p class="meta">{replications_label} {reps} · {seed_label} {seed} · {hash} · hallsim {version}</p>
-<h2>{key_figures}</h2>
+{verdict}<h2>{key_figures}</h2>
 <div class="cards">{cards}</div>
 <p class="meta">{note}</p>
 <h2>{charts_label}</h2>
@@ -252,6 +258,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
 {params}
 "#,
         title = l.report_title,
+        verdict = super::verdict::html(&super::verdict::run_verdict(sc, r, l), l),
         name = esc(&sc.name),
         description = esc(&sc.description),
         replications_label = l.replications,

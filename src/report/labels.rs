@@ -93,7 +93,79 @@ pub struct Labels {
     pub parallel_steps: &'static str,
     pub later_day: &'static str,
     pub city_halls: &'static str,
+    pub verdict: &'static VerdictWords,
 }
+
+/// The verdict's sentences; `{name}` marks where a value goes.
+#[derive(Debug)]
+pub struct VerdictWords {
+    pub title: &'static str,
+    pub met: &'static str,
+    pub missed: &'static str,
+    pub unsure: &'static str,
+    pub summary: &'static str,
+    pub unsure_hint: &'static str,
+    pub completion: &'static str,
+    pub stage: &'static str,
+    pub cause_service: &'static str,
+    pub cause_wait: &'static str,
+    pub short_hours: &'static str,
+    pub short_types: &'static str,
+    pub worst_hall: &'static str,
+    pub lost: &'static str,
+    pub gave_up: &'static str,
+    pub absent: &'static str,
+    pub sent_home: &'static str,
+    pub turned_away: &'static str,
+    pub peak: &'static str,
+    pub separator: &'static str,
+}
+
+pub const EN_VERDICT: VerdictWords = VerdictWords {
+    title: "Verdict",
+    met: "met",
+    missed: "not met",
+    unsure: "cannot tell yet",
+    summary: "{met} of {of} targets met.",
+    unsure_hint: " Where the 95% interval straddles a target, more replications (-r) tell.",
+    completion: "{share} of eligible visits completed within {target} minutes of entering the hall (95% interval {low} to {high}); the target asks {required}: {status}.",
+    stage: "{stage}: {share} within its {budget}-minute budget ({low} to {high}); asked {required}: {status}.",
+    cause_service: " Mostly the service itself: {service} of the people through it were served for longer than {budget} minutes (mean service {mean} min), {wait} were late by waiting; shorter service buys more here than more staff.",
+    cause_wait: " Mostly the queue: {wait} of the people through it were late by waiting (mean wait {mean} min), {service} by a service over {budget} minutes; more staff in the hours below helps.",
+    short_hours: " Short by hour of ticket: {list}.",
+    short_types: " Short case types: {list}.",
+    worst_hall: "The longest wait is at {hall}: {wait} min from ticket to call, mean.",
+    lost: "Of those who took a ticket: {list}. ",
+    gave_up: "{v} gave up",
+    absent: "{v} were absent when called",
+    sent_home: "{v} were sent home",
+    turned_away: "{v} were turned away or left at the door",
+    peak: "At most {peak} people were in the hall at once.",
+    separator: ", ",
+};
+
+pub const ZH_VERDICT: VerdictWords = VerdictWords {
+    title: "结论",
+    met: "达标",
+    missed: "未达标",
+    unsure: "尚不能判定",
+    summary: "{of} 项目标中 {met} 项达标。",
+    unsure_hint: "置信区间跨过目标的，增加重复次数（-r）即可判定。",
+    completion: "符合条件的办件中 {share} 在进厅后 {target} 分钟内办结（95% 置信区间 {low} 至 {high}）；目标要求 {required}：{status}。",
+    stage: "{stage}：{share} 在 {budget} 分钟时限内（{low} 至 {high}）；要求 {required}：{status}。",
+    cause_service: "主要在办理本身：经过该环节的人中 {service} 办理超过 {budget} 分钟（平均办理 {mean} 分钟），{wait} 因等候超时；缩短办理时间比增加人员更有效。",
+    cause_wait: "主要在排队：经过该环节的人中 {wait} 因等候超时（平均等候 {mean} 分钟），{service} 因办理超过 {budget} 分钟；在下列时段增加人员有效。",
+    short_hours: "未达要求的取号时段：{list}。",
+    short_types: "未达要求的事项：{list}。",
+    worst_hall: "等候最长的大厅是 {hall}：取号至叫号平均 {wait} 分钟。",
+    lost: "取号的人中：{list}。",
+    gave_up: "{v} 放弃离开",
+    absent: "{v} 叫号时不在",
+    sent_home: "{v} 被劝返",
+    turned_away: "{v} 未能入厅",
+    peak: "厅内同时最多 {peak} 人。",
+    separator: "、",
+};
 
 pub const EN: Labels = Labels {
     lang: "en",
@@ -176,6 +248,7 @@ pub const EN: Labels = Labels {
     parallel_steps: "parallel steps",
     later_day: "next-day approval",
     city_halls: "halls of the city",
+    verdict: &EN_VERDICT,
 };
 
 pub const ZH: Labels = Labels {
@@ -259,6 +332,7 @@ pub const ZH: Labels = Labels {
     parallel_steps: "并联办理",
     later_day: "次日审批",
     city_halls: "同城通办大厅",
+    verdict: &ZH_VERDICT,
 };
 
 impl Lang {

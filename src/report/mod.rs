@@ -9,4 +9,5 @@ pub mod labels;
 pub mod roster;
 pub mod sweep;
 pub mod table;
+pub mod verdict;
 pub mod write;

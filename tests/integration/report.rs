@@ -163,3 +163,94 @@ fn every_svg_and_html_file_is_well_formed_xml() {
         }
     }
 }
+
+/// The `<section id="verdict">` of a report, its lines one per row.
+fn verdict_of(report: &Path) -> String {
+    let html = std::fs::read_to_string(report).unwrap();
+    let start = html.find("<section id=\"verdict\">").expect("a verdict block");
+    let end = start + html[start..].find("</section>").unwrap();
+    html[start..end].replace("<li", "\n<li")
+}
+
+#[test]
+fn the_verdict_says_which_target_is_missed_and_why() {
+    // Tickets every 10 minutes from 09:00 to 11:00. Accept takes 25 minutes against its
+    // 20-minute budget at 3 windows: nobody waits, everyone misses it by the service alone,
+    // and everyone completes within 60 minutes. Issue takes 1 minute: always in budget.
+    let by_service = r#"
+[hall]
+opens = "09:00"
+last_ticket = "11:00"
+[arrivals]
+interarrival = { dist = "deterministic", value = 10 }
+[[stage]]
+name = "accept"
+[[stage]]
+name = "issue"
+[[pool]]
+name = "w"
+count = 3
+stages = ["accept"]
+[[pool]]
+name = "i"
+count = 1
+stages = ["issue"]
+[[case_type]]
+name = "c"
+share = 1
+route = ["accept", "issue"]
+service.accept = { dist = "deterministic", value = 25 }
+service.issue = { dist = "deterministic", value = 1 }
+"#;
+    // A ticket every 5 minutes at one window of 9 minutes: each waits 4 minutes more than
+    // the one before, so from the 4th on accept's budget is missed by waiting alone, and
+    // from the 14th on (a wait over 51 minutes) the 60-minute target too.
+    let by_waiting = by_service
+        .replace("value = 10", "value = 5")
+        .replace("count = 3", "count = 1")
+        .replace("value = 25", "value = 9");
+    let dir = temp_dir("verdict");
+    let cases = [
+        (
+            by_service.to_string(),
+            "en",
+            vec![
+                "2 of 3 targets met.",
+                "accept: 0.0% within its 20-minute budget",
+                "not met. Mostly the service itself: 100.0% of the people",
+                "issue: 100.0% within",
+            ],
+        ),
+        (
+            by_service.to_string(),
+            "zh",
+            vec![
+                "3 项目标中 2 项达标。",
+                "accept：0.0% 在 20 分钟时限内",
+                "未达标。主要在办理本身：经过该环节的人中 100.0%",
+            ],
+        ),
+        (
+            by_waiting,
+            "en",
+            vec![
+                "1 of 3 targets met.",
+                "within 60 minutes of entering the hall",
+                "the target asks 95.0%: not met",
+                "not met. Mostly the queue: ",
+                "0.0% by a service over 20 minutes",
+            ],
+        ),
+    ];
+    for (toml, lang, words) in cases {
+        let file = dir.join("v.toml");
+        std::fs::write(&file, toml).unwrap();
+        let out =
+            hallsim(&["run", file.to_str().unwrap(), "-r", "2", "--lang", lang, "-q", "-o", dir.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let verdict = verdict_of(&dir.join("v/report.html"));
+        for w in words {
+            assert!(verdict.contains(w), "{lang}: {w:?} not in\n{verdict}");
+        }
+    }
+}

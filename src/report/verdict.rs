@@ -1,0 +1,277 @@
+//! The verdict at the top of a report: each target met or not with its
+//! interval, where and when it falls short, and why where the figures show
+//! it, in words generated from the results.
+
+use super::labels::{Labels, VerdictWords};
+use crate::experiment::RunResult;
+use crate::scenario::model::{Scenario, clock};
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::within_target_key;
+
+/// Whether a target is met, judged by its 95% interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// The whole interval is at or above the required share.
+    Met,
+    /// The whole interval is below it.
+    Missed,
+    /// The interval straddles it (or there is none): more replications tell.
+    Unsure,
+    /// A finding that is not a target.
+    Note,
+}
+
+impl Status {
+    pub fn of(e: &Estimate, required: f64) -> Status {
+        if e.low() >= required {
+            Status::Met
+        } else if e.high() < required {
+            Status::Missed
+        } else {
+            Status::Unsure
+        }
+    }
+
+    fn word(self, w: &VerdictWords) -> &'static str {
+        match self {
+            Status::Met => w.met,
+            Status::Missed => w.missed,
+            Status::Unsure => w.unsure,
+            Status::Note => "",
+        }
+    }
+
+    /// The CSS class of its line.
+    pub fn class(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Missed => "missed",
+            Status::Unsure => "unsure",
+            Status::Note => "note",
+        }
+    }
+}
+
+/// One sentence of the verdict.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub status: Status,
+    pub text: String,
+}
+
+/// `template` with each `{name}` replaced by its value.
+pub fn fill(template: &str, values: &[(&str, String)]) -> String {
+    values.iter().fold(template.to_string(), |t, (k, v)| t.replace(&format!("{{{k}}}"), v))
+}
+
+/// A share as a percentage with one decimal.
+pub fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn interval(e: &Estimate) -> (String, String) {
+    if e.half_width.is_finite() { (pct(e.low().max(0.0)), pct(e.high().min(1.0))) } else { ("-".into(), "-".into()) }
+}
+
+/// The hours (of the hourly series `key`) whose mean is below `required`,
+/// the worst `most` of them in time order, as "09:00-10:00 82.1%".
+fn short_hours(r: &RunResult, key: &str, required: f64, most: usize) -> Vec<String> {
+    let Some(j) = r.hourly_defs.iter().position(|d| d.key == key) else { return Vec::new() };
+    let arrivals = r.hourly_defs.iter().position(|d| d.key == "arrivals");
+    let mut short: Vec<(usize, f64)> = r.hourly[j]
+        .iter()
+        .enumerate()
+        .filter(|&(h, e)| e.mean.is_finite() && e.mean < required && arrivals.is_none_or(|a| r.hourly[a][h].mean > 0.0))
+        .map(|(h, e)| (h, e.mean))
+        .collect();
+    short.sort_by(|a, b| a.1.total_cmp(&b.1));
+    short.truncate(most);
+    short.sort_by_key(|&(h, _)| h);
+    short
+        .into_iter()
+        .map(|(h, m)| format!("{}–{} {}", clock(h as f64 * 60.0), clock((h + 1) as f64 * 60.0), pct(m)))
+        .collect()
+}
+
+/// The keys `prefix<name>suffix` over `names` whose mean is below
+/// `required`, the worst `most`, worst first, as "name 82.1%".
+fn short_names<'a>(
+    r: &RunResult,
+    names: impl Iterator<Item = &'a str>,
+    key: impl Fn(&str) -> String,
+    required: f64,
+    most: usize,
+) -> Vec<String> {
+    let mut short: Vec<(&str, f64)> = names
+        .filter_map(|n| r.estimate(&key(n)).map(|e| (n, e.mean)))
+        .filter(|&(_, m)| m.is_finite() && m < required)
+        .collect();
+    short.sort_by(|a, b| a.1.total_cmp(&b.1));
+    short.into_iter().take(most).map(|(n, m)| format!("{n} {}", pct(m))).collect()
+}
+
+/// The verdict of one run: the completion target, each stage's budget, then
+/// what was lost on the way (gave up, absent, sent home, turned away) and
+/// the peak in the hall.
+pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
+    let w = l.verdict;
+    let req = *s.required();
+    let list = |v: Vec<String>| v.join(w.separator);
+    let mut lines = Vec::new();
+    let target_key = within_target_key(*s.completion_target());
+    if let Some(e) = r.estimate(&target_key) {
+        let status = Status::of(e, req.completion);
+        let (low, high) = interval(e);
+        let mut text = fill(
+            w.completion,
+            &[
+                ("share", pct(e.mean)),
+                ("target", format!("{}", s.completion_target())),
+                ("low", low),
+                ("high", high),
+                ("required", pct(req.completion)),
+                ("status", status.word(w).to_string()),
+            ],
+        );
+        let hours = short_hours(r, &target_key, req.completion, 4);
+        if !hours.is_empty() {
+            text += &fill(w.short_hours, &[("list", list(hours))]);
+        }
+        let types = short_names(
+            r,
+            s.case_types().iter().filter(|t| t.counts_toward_target).map(|t| t.name.as_str()),
+            |n| format!("type.{n}.{target_key}"),
+            req.completion,
+            3,
+        );
+        if !types.is_empty() {
+            text += &fill(w.short_types, &[("list", list(types))]);
+        }
+        lines.push(Line { status, text });
+    }
+    for st in s.stages() {
+        let p = format!("stage.{}", st.name);
+        let Some(e) = r.estimate(&format!("{p}.within_budget")).filter(|e| e.mean.is_finite()) else { continue };
+        let status = Status::of(e, req.stage_budget);
+        let (low, high) = interval(e);
+        let budget = format!("{}", st.budget);
+        let mut text = fill(
+            w.stage,
+            &[
+                ("stage", st.name.clone()),
+                ("share", pct(e.mean)),
+                ("budget", budget.clone()),
+                ("low", low),
+                ("high", high),
+                ("required", pct(req.stage_budget)),
+                ("status", status.word(w).to_string()),
+            ],
+        );
+        if status != Status::Met {
+            let mean = |k: &str| r.estimate(&format!("{p}.{k}")).map_or(f64::NAN, |e| e.mean);
+            let (by_service, by_wait) = (mean("missed_by_service"), mean("missed_by_wait"));
+            let (template, minutes) = if by_service >= by_wait {
+                (w.cause_service, mean("service_mean"))
+            } else {
+                (w.cause_wait, mean("wait_mean"))
+            };
+            text += &fill(
+                template,
+                &[
+                    ("service", pct(by_service)),
+                    ("wait", pct(by_wait)),
+                    ("budget", budget),
+                    ("mean", format!("{minutes:.1}")),
+                ],
+            );
+            let hours = short_hours(r, &format!("{p}.within_budget"), req.stage_budget, 4);
+            if !hours.is_empty() {
+                text += &fill(w.short_hours, &[("list", list(hours))]);
+            }
+            let types = short_names(
+                r,
+                s.case_types().iter().map(|t| t.name.as_str()),
+                |n| format!("type.{n}.{p}.within_budget"),
+                req.stage_budget,
+                3,
+            );
+            if !types.is_empty() {
+                text += &fill(w.short_types, &[("list", list(types))]);
+            }
+        }
+        lines.push(Line { status, text });
+    }
+    if s.sites().len() > 1 {
+        let worst = s
+            .sites()
+            .iter()
+            .filter_map(|h| r.estimate(&format!("site.{}.wait_mean", h.name)).map(|e| (h.name.as_str(), e.mean)))
+            .filter(|(_, m)| m.is_finite())
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((hall, wait)) = worst {
+            lines.push(Line {
+                status: Status::Note,
+                text: fill(w.worst_hall, &[("hall", hall.to_string()), ("wait", format!("{wait:.1}"))]),
+            });
+        }
+    }
+    // Only the ways of leaving that the scenario has (the keys it reports).
+    let share = |keys: &[&str]| {
+        let found: Vec<f64> = keys.iter().filter_map(|k| r.estimate(k)).map(|e| e.mean).collect();
+        (!found.is_empty()).then(|| pct(found.iter().sum()))
+    };
+    let lost: Vec<String> = [
+        (&["abandoned"][..], w.gave_up),
+        (&["absent"], w.absent),
+        (&["sent_home"], w.sent_home),
+        (&["turned_away", "balked"], w.turned_away),
+    ]
+    .into_iter()
+    .filter_map(|(keys, words)| share(keys).map(|v| fill(words, &[("v", v)])))
+    .collect();
+    let mut text = if lost.is_empty() { String::new() } else { fill(w.lost, &[("list", list(lost))]) };
+    if let Some(peak) = r.estimate("present_max") {
+        text += &fill(w.peak, &[("peak", format!("{:.0}", peak.mean))]);
+    }
+    lines.push(Line { status: Status::Note, text: text.trim_end().to_string() });
+    let judged: Vec<Status> = lines.iter().map(|l| l.status).filter(|&s| s != Status::Note).collect();
+    let met = judged.iter().filter(|&&s| s == Status::Met).count();
+    let mut head = fill(w.summary, &[("met", met.to_string()), ("of", judged.len().to_string())]);
+    if judged.contains(&Status::Unsure) {
+        head += w.unsure_hint;
+    }
+    let status = if met == judged.len() { Status::Met } else { Status::Missed };
+    lines.insert(0, Line { status, text: head });
+    lines
+}
+
+/// The verdict as an HTML block with id `verdict`.
+pub fn html(lines: &[Line], l: &Labels) -> String {
+    let items: String = lines
+        .iter()
+        .map(|line| format!("<li class=\"{}\">{}</li>", line.status.class(), super::html::esc(&line.text)))
+        .collect();
+    format!("<section id=\"verdict\"><h2>{}</h2><ul>{items}</ul></section>\n", l.verdict.title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn est(mean: f64, half_width: f64) -> Estimate {
+        Estimate { n: 10, mean, sd: 0.0, half_width, p10: mean, p90: mean }
+    }
+
+    #[test]
+    fn a_target_is_met_only_when_its_whole_interval_is() {
+        assert_eq!(Status::of(&est(0.97, 0.01), 0.95), Status::Met);
+        assert_eq!(Status::of(&est(0.96, 0.02), 0.95), Status::Unsure);
+        assert_eq!(Status::of(&est(0.90, 0.02), 0.95), Status::Missed);
+        assert_eq!(Status::of(&est(0.99, f64::NAN), 0.95), Status::Unsure);
+    }
+
+    #[test]
+    fn templates_are_filled() {
+        assert_eq!(fill("{a} of {b}, {a}", &[("a", "1".into()), ("b", "2".into())]), "1 of 2, 1");
+    }
+}
