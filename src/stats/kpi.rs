@@ -546,6 +546,12 @@ pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
             format!("busy share of {}'s time on duty in the hour", pool.name),
             &|i| ratio(r.pool_busy[j].hourly[i] - r.pool_excess[j].hourly[i], r.pool_on_duty[j].hourly[i]),
         );
+        push(
+            format!("pool.{}.on_duty", pool.name),
+            "servers",
+            format!("{} on duty in the hour, time-average", pool.name),
+            &|i| r.pool_on_duty[j].hourly[i] / (60.0 * days),
+        );
     }
     out
 }

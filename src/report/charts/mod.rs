@@ -33,6 +33,8 @@ use crate::stats::kpi::within_target_key;
 pub const SIZE: (u32, u32) = (960, 540);
 /// Font family name used by every chart.
 pub const FONT: &str = "hallsim-sans";
+/// The family name inside the shipped font.
+const FONT_NAME: &str = "Noto Sans CJK SC";
 /// The shipped font (a subset of Noto Sans CJK SC, SIL Open Font License).
 pub static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/hallsim-sans.otf");
 const TITLE_SIZE: u32 = 26;
@@ -66,6 +68,9 @@ fn centred(size: u32) -> TextStyle<'static> {
     font(size).pos(Pos::new(HPos::Center, VPos::Center))
 }
 
+/// An hour of a pool: (hour of day, utilization, staff on duty).
+pub type HourCell = (usize, f64, f64);
+
 /// What the charts show, taken from a run's statistics.
 #[derive(Clone, Debug)]
 pub struct ChartData {
@@ -77,8 +82,8 @@ pub struct ChartData {
     pub within_by_hour: Vec<(usize, Estimate)>,
     /// Per hour of day: people waiting.
     pub queue_by_hour: Vec<(usize, Estimate)>,
-    /// Per pool: name and per hour utilization.
-    pub utilization: Vec<(String, Vec<(usize, f64)>)>,
+    /// Per pool: name and per hour utilization and staff on duty.
+    pub utilization: Vec<(String, Vec<HourCell>)>,
     /// Per stage: name, budget (minutes), share within budget, mean time (minutes).
     pub stages: Vec<(String, f64, Estimate, Estimate)>,
     /// Per pool: name and overtime (staff-minutes a day).
@@ -113,7 +118,9 @@ impl ChartData {
                 .iter()
                 .map(|p| {
                     let series = hourly(r, &format!("pool.{}.utilization", p.name), hours);
-                    (p.name.clone(), series.into_iter().map(|(h, e)| (h, e.mean)).collect())
+                    let duty = hourly(r, &format!("pool.{}.on_duty", p.name), hours);
+                    let on_duty = |h: usize| duty.iter().find(|d| d.0 == h).map_or(f64::NAN, |d| d.1.mean);
+                    (p.name.clone(), series.into_iter().map(|(h, e)| (h, e.mean, on_duty(h))).collect())
                 })
                 .collect(),
             stages: s
@@ -161,14 +168,7 @@ macro_rules! render {
                 $module::draw(&root, $data, $labels)?;
                 root.present()?;
             }
-            let mut rgb = vec![0u8; (SIZE.0 * SIZE.1 * 3) as usize];
-            {
-                let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-                root.fill(&WHITE)?;
-                $module::draw(&root, $data, $labels)?;
-                root.present()?;
-            }
-            Ok(Chart { name: $name, svg: embed_font(&svg), png: encode_png(&rgb)? })
+            Ok(Chart { name: $name, png: rasterize(&svg)?, svg: embed_font(&svg) })
         })()
         .map_err(|e| ChartError { name: $name, message: e.to_string() })
     };
@@ -207,14 +207,30 @@ pub fn render_xy(name: &'static str, panels: &[study::XyPanel], l: &Labels) -> R
     render!("xy", xy, panels, l).map(|c| Chart { name, ..c })
 }
 
-fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, Box<dyn Error>> {
+/// The PNG of a chart: its SVG drawn by resvg with the shipped font, so both
+/// formats place every glyph by the same metrics and kerning.
+fn rasterize(svg: &str) -> Result<Vec<u8>, Box<dyn Error>> {
+    use resvg::{tiny_skia, usvg};
+    static OPTIONS: std::sync::OnceLock<usvg::Options<'static>> = std::sync::OnceLock::new();
+    let options = OPTIONS.get_or_init(|| {
+        let mut o = usvg::Options { font_family: FONT_NAME.to_string(), ..usvg::Options::default() };
+        o.fontdb_mut().load_font_data(FONT_BYTES.to_vec());
+        o
+    });
+    let svg = svg.replace(&format!("font-family=\"{FONT}\""), &format!("font-family=\"{FONT_NAME}\""));
+    let tree = usvg::Tree::from_str(&svg, options)?;
+    let mut pixmap = tiny_skia::Pixmap::new(SIZE.0, SIZE.1).ok_or("a chart of no size")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::identity(), &mut pixmap.as_mut());
+    // Opaque RGB: the white background makes the alpha channel redundant.
+    let rgb: Vec<u8> = pixmap.data().chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect();
     let mut out = Vec::new();
     {
         let mut enc = png::Encoder::new(&mut out, SIZE.0, SIZE.1);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
         let mut w = enc.write_header()?;
-        w.write_image_data(rgb)?;
+        w.write_image_data(&rgb)?;
     }
     Ok(out)
 }
