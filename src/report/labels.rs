@@ -93,6 +93,10 @@ pub struct Labels {
     pub parallel_steps: &'static str,
     pub later_day: &'static str,
     pub city_halls: &'static str,
+    pub stages_by_hour_title: &'static str,
+    pub waits_by_hour_title: &'static str,
+    pub share_of_people: &'static str,
+    pub or_left: &'static str,
     pub verdict: &'static VerdictWords,
 }
 
@@ -248,6 +252,10 @@ pub const EN: Labels = Labels {
     parallel_steps: "parallel steps",
     later_day: "next-day approval",
     city_halls: "halls of the city",
+    stages_by_hour_title: "Stages within their budget by hour of ticket",
+    waits_by_hour_title: "Wait for the first call by hour of ticket",
+    share_of_people: "share of people who took a ticket",
+    or_left: "or left",
     verdict: &EN_VERDICT,
 };
 
@@ -332,6 +340,10 @@ pub const ZH: Labels = Labels {
     parallel_steps: "并联办理",
     later_day: "次日审批",
     city_halls: "同城通办大厅",
+    stages_by_hour_title: "各环节分时段时限内完成率",
+    waits_by_hour_title: "分取号时段的等候时长",
+    share_of_people: "占取号人数",
+    or_left: "或未叫号即离开",
     verdict: &ZH_VERDICT,
 };
 

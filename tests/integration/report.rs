@@ -6,8 +6,16 @@ use std::process::Command;
 
 use crate::cli::{hallsim, temp_dir};
 
-const CHARTS: [&str; 6] =
-    ["completion_times", "within_target_by_hour", "queue_by_hour", "utilization_by_hour", "stage_budgets", "overtime"];
+const CHARTS: [&str; 8] = [
+    "completion_times",
+    "within_target_by_hour",
+    "queue_by_hour",
+    "utilization_by_hour",
+    "stage_budgets",
+    "stage_budgets_by_hour",
+    "waits_by_hour",
+    "overtime",
+];
 
 fn run_municipal(name: &str, extra: &[&str]) -> PathBuf {
     let dir = temp_dir(name);

@@ -13,8 +13,10 @@ mod completion;
 mod overtime;
 mod queue;
 mod stages;
+mod stages_by_hour;
 pub mod study;
 mod utilization;
+mod waits_by_hour;
 mod within_target;
 
 use std::error::Error;
@@ -86,6 +88,15 @@ pub struct ChartData {
     pub utilization: Vec<(String, Vec<HourCell>)>,
     /// Per stage: name, budget (minutes), share within budget, mean time (minutes).
     pub stages: Vec<(String, f64, Estimate, Estimate)>,
+    /// Per stage: name and per hour of ticket the share within its budget.
+    pub stages_by_hour: Vec<(String, Vec<(usize, f64)>)>,
+    /// The share of each stage within budget that the targets ask for.
+    pub stage_required: f64,
+    /// The wait targets, minutes, ascending.
+    pub wait_targets: Vec<f64>,
+    /// Per hour of ticket: the shares called within the first wait target,
+    /// between each target and the next, and later or never (left).
+    pub waits_by_hour: Vec<(usize, Vec<f64>)>,
     /// Per pool: name and overtime (staff-minutes a day).
     pub overtime: Vec<(String, Estimate)>,
     /// Minutes the hall stays open after staff's end, per day.
@@ -132,6 +143,18 @@ impl ChartData {
                     within.mean.is_finite().then(|| (st.name.clone(), st.budget, within, time))
                 })
                 .collect(),
+            stages_by_hour: s
+                .stages
+                .iter()
+                .map(|st| {
+                    let series = hourly(r, &format!("stage.{}.within_budget", st.name), hours);
+                    (st.name.clone(), series.into_iter().map(|(h, e)| (h, e.mean)).collect::<Vec<_>>())
+                })
+                .filter(|(_, series)| !series.is_empty())
+                .collect(),
+            stage_required: s.required.stage_budget,
+            wait_targets: s.wait_targets.clone(),
+            waits_by_hour: waits_by_hour(s, r, hours),
             overtime: s
                 .pools
                 .iter()
@@ -140,6 +163,29 @@ impl ChartData {
             overrun: est("overrun"),
         }
     }
+}
+
+fn waits_by_hour(s: &Scenario, r: &RunResult, hours: &[usize]) -> Vec<(usize, Vec<f64>)> {
+    let within: Vec<Vec<(usize, Estimate)>> =
+        s.wait_targets.iter().map(|&t| hourly(r, &crate::stats::kpi::wait_within_key(t), hours)).collect();
+    if within.is_empty() {
+        return Vec::new();
+    }
+    let at = |k: usize, h: usize| within[k].iter().find(|p| p.0 == h).map(|p| p.1.mean);
+    hours
+        .iter()
+        .filter_map(|&h| {
+            let cumulative: Vec<f64> = (0..within.len()).map(|k| at(k, h)).collect::<Option<_>>()?;
+            let mut parts = Vec::with_capacity(cumulative.len() + 1);
+            let mut below = 0.0;
+            for c in cumulative {
+                parts.push((c - below).max(0.0));
+                below = c;
+            }
+            parts.push((1.0 - below).max(0.0));
+            Some((h, parts))
+        })
+        .collect()
 }
 
 /// One chart, in both formats.
@@ -188,6 +234,12 @@ pub fn render_all(d: &ChartData, l: &Labels) -> Vec<Result<Chart, ChartError>> {
     }
     if !d.stages.is_empty() {
         out.push(render!("stage_budgets", stages, d, l));
+    }
+    if !d.stages_by_hour.is_empty() {
+        out.push(render!("stage_budgets_by_hour", stages_by_hour, d, l));
+    }
+    if !d.waits_by_hour.is_empty() {
+        out.push(render!("waits_by_hour", waits_by_hour, d, l));
     }
     if !d.overtime.is_empty() {
         out.push(render!("overtime", overtime, d, l));
