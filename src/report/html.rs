@@ -122,6 +122,70 @@ pub fn roster_html(
     page(l, name, &body)
 }
 
+/// A cell: the estimate's mean as a percentage, or minutes; "-" where there is none.
+fn cell(e: Option<&Estimate>, share: bool) -> String {
+    match e.filter(|e| e.mean.is_finite()) {
+        Some(e) if share => format!("{:.1}%", e.mean * 100.0),
+        Some(e) => format!("{:.1}", e.mean),
+        None => "-".into(),
+    }
+}
+
+/// One row per case type (where there are several): the completion target,
+/// the wait, the time to completion, and each stage on its route within budget.
+fn by_case_type(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
+    if sc.case_types.len() < 2 {
+        return String::new();
+    }
+    let target = within_target_key(sc.completion_target);
+    let mut head = format!(
+        "<tr><th>{}</th><th>{}</th><th>{} ({})</th><th>{} ({})</th>",
+        l.case_type, l.within_target_card, l.wait_mean_card, l.minutes, l.time_to_completion, l.minutes
+    );
+    for st in &sc.stages {
+        head += &format!("<th>{} ≤ {:.0} {}</th>", esc(&st.name), st.budget, l.minutes);
+    }
+    let mut rows = head + "</tr>";
+    for t in &sc.case_types {
+        let p = format!("type.{}", t.name);
+        rows += &format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+            esc(&t.name),
+            cell(r.estimate(&format!("{p}.{target}")), true),
+            cell(r.estimate(&format!("{p}.wait_mean")), false),
+            cell(r.estimate(&format!("{p}.time_in_system_mean")), false)
+        );
+        for st in &sc.stages {
+            rows += &format!("<td>{}</td>", cell(r.estimate(&format!("{p}.stage.{}.within_budget", st.name)), true));
+        }
+        rows += "</tr>";
+    }
+    format!("<h2>{}</h2>\n<div class=\"scroll\"><table>{rows}</table></div>\n", l.by_case_type)
+}
+
+/// One row per hall of a city (where there are several): arrivals, the wait,
+/// and the most people in it at once.
+fn by_hall(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
+    if sc.sites.len() < 2 {
+        return String::new();
+    }
+    let mut rows = format!(
+        "<tr><th>{}</th><th>{}</th><th>{} ({})</th><th>{}</th></tr>",
+        l.hall, l.arrivals_per_day, l.wait_mean_card, l.minutes, l.peak_present
+    );
+    for h in &sc.sites {
+        let p = format!("site.{}", h.name);
+        rows += &format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&h.name),
+            cell(r.estimate(&format!("{p}.arrived")), false),
+            cell(r.estimate(&format!("{p}.wait_mean")), false),
+            cell(r.estimate(&format!("{p}.present_max")), false)
+        );
+    }
+    format!("<h2>{}</h2>\n<div class=\"scroll\"><table>{rows}</table></div>\n", l.by_hall)
+}
+
 /// A whole page: the shared head (font, styles) around `body`; well-formed
 /// XML too (void elements closed), so XML tools can read it.
 fn page(l: &Labels, title: &str, body: &str) -> String {
@@ -194,6 +258,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
 
     let figures: String = charts.iter().map(figure).collect();
     let every = every_figure(r, l);
+    let sections = by_case_type(sc, r, l) + &by_hall(sc, r, l);
 
     let mut params = String::new();
     if let Horizon::Days { days, hours } = sc.horizon {
@@ -253,7 +318,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
 <div class="cards">{cards}</div>
 <p class="meta">{note}</p>
 <h2>{charts_label}</h2>
-{figures}<h2>{every_label}</h2>
+{figures}{sections}<h2>{every_label}</h2>
 {every}<h2>{parameters}</h2>
 {params}
 "#,

@@ -170,10 +170,13 @@ pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
         if status != Status::Met {
             let mean = |k: &str| r.estimate(&format!("{p}.{k}")).map_or(f64::NAN, |e| e.mean);
             let (by_service, by_wait) = (mean("missed_by_service"), mean("missed_by_wait"));
-            let (template, minutes) = if by_service >= by_wait {
+            // One cause is named when it makes at least half as many misses again as the other.
+            let (template, minutes) = if by_service >= 1.5 * by_wait {
                 (w.cause_service, mean("service_mean"))
-            } else {
+            } else if by_wait >= 1.5 * by_service {
                 (w.cause_wait, mean("wait_mean"))
+            } else {
+                (w.cause_both, mean("service_mean"))
             };
             text += &fill(
                 template,
