@@ -18,7 +18,7 @@ use crate::report::labels::Lang;
 use crate::report::write::{self, OutputDir};
 use crate::report::{comparison, files, html, table};
 use crate::scenario::{self, LoadedScenario, edit};
-use crate::stats::kpi::{first_trip_key, within_target_key};
+use crate::stats::kpi::within_target_key;
 
 #[derive(Parser, Debug)]
 #[command(name = "hallsim", version, about = "Discrete-event simulation of public service halls", long_about = None)]
@@ -881,24 +881,71 @@ fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Erro
     dir.write("comparison.json", &comparison::json(&c, &members, seed, reps)?)?;
     if !o.no_charts {
         let l = o.lang.labels();
-        let key = within_target_key(loaded[0].scenario.completion_target);
-        let first_trip = first_trip_key(loaded[0].scenario.completion_target);
-        let panel = |title: &str, share: bool, f: &dyn Fn(&RunResult) -> Option<crate::stats::estimate::Estimate>| {
-            study::ComparePanel { title: title.to_string(), share, values: runs.iter().map(|r| f(&r.result)).collect() }
+        let base = &loaded[0].scenario;
+        let headline = comparison::headline_figures(base, l);
+        let panels = headline
+            .iter()
+            .map(|f| study::ComparePanel {
+                title: match (f.share, f.unit) {
+                    (true, _) => format!("{} ({})", f.label, l.points),
+                    (false, "") => f.label.to_string(),
+                    (false, unit) => format!("{} ({unit})", f.label),
+                },
+                share: f.share,
+                differences: runs.iter().skip(1).map(|r| f.paired_difference(&runs[0].result, &r.result)).collect(),
+            })
+            .collect();
+        let data = study::CompareData { names: c.names.clone(), panels };
+        let mut charts = Vec::new();
+        charts.extend(write_chart(render_compare(&data, l), &dir)?);
+        let key = within_target_key(base.completion_target);
+        let hours = files::reported_hours(&loaded[0], &runs[0].result);
+        let curves = loaded
+            .iter()
+            .zip(&runs)
+            .map(|(s, r)| {
+                let j = r.result.hourly_defs.iter().position(|d| d.key == key);
+                let points = j.map_or(Vec::new(), |j| {
+                    hours
+                        .iter()
+                        .map(|&h| (h as f64 + 0.5, r.result.hourly[j][h]))
+                        .filter(|(_, e)| e.mean.is_finite())
+                        .collect()
+                });
+                (s.scenario.name.clone(), points)
+            })
+            .collect();
+        let overlay = study::XyPanel {
+            title: l.within_by_hour_title.to_string(),
+            x_desc: l.hour_of_ticket.to_string(),
+            share: true,
+            curves,
+            line: Some((base.required.completion, l.target.to_string())),
+            scatter: false,
+            mark: None,
         };
-        let data = study::CompareData {
-            names: c.names.clone(),
-            panels: vec![
-                panel(l.within_target_card, true, &|r| r.estimate(&key).copied()),
-                panel(l.first_trip_card, true, &|r| r.estimate(&first_trip).copied()),
-                panel(l.one_trip_card, true, &|r| r.estimate("one_trip").copied()),
-                panel(l.wait_mean_card, false, &|r| r.estimate("wait_mean").copied()),
-                panel(l.wait_p90_card, false, &|r| r.estimate("wait_p90").copied()),
-                panel(l.overtime_card, false, &html::total_overtime),
-            ],
-        };
-        let chart = write_chart(render_compare(&data, l), &dir)?;
-        dir.write("report.html", html::comparison_html(&c, chart.as_ref(), l).as_bytes())?;
+        charts.extend(write_chart(render_xy("within_target_by_hour", &[overlay], l), &dir)?);
+        let facts: Vec<comparison::Facts> = loaded
+            .iter()
+            .zip(&runs)
+            .map(|(s, r)| comparison::Facts {
+                staff_hours: plan::staff_hours(
+                    &s.scenario,
+                    &s.scenario.pools.iter().map(|p| p.count).collect::<Vec<_>>(),
+                ),
+                changes: comparison::changed_keys(&loaded[0].source, &s.source),
+                within: r.result.estimate(&key).copied(),
+            })
+            .collect();
+        let page = html::comparison_html(
+            &c,
+            &headline,
+            (&runs.iter().map(|r| &r.result).collect::<Vec<_>>(), &facts),
+            &charts,
+            base,
+            l,
+        );
+        dir.write("report.html", page.as_bytes())?;
     }
     let shown = dir.path().display().to_string();
     dir.commit()?;

@@ -26,7 +26,7 @@ pub struct CompareRow {
 impl CompareRow {
     /// Whether scenario `i` differs from the baseline with 95% confidence.
     pub fn significant(&self, i: usize) -> bool {
-        self.differences[i].is_some_and(|d| d.half_width.is_finite() && d.mean.abs() > d.half_width)
+        self.differences[i].is_some_and(|d| d.excludes_zero())
     }
 }
 

@@ -3,8 +3,13 @@
 
 use serde::Serialize;
 
+use super::labels::Labels;
 use super::table::headline;
+use crate::experiment::RunResult;
 use crate::experiment::compare::Comparison;
+use crate::scenario::model::Scenario;
+use crate::stats::estimate::Estimate;
+use crate::stats::kpi::{first_trip_key, within_target_key};
 
 /// Identifies one compared scenario in the outputs.
 #[derive(Clone, Debug, Serialize)]
@@ -168,4 +173,128 @@ pub fn table(c: &Comparison) -> String {
     }
     out += "  * the 95% interval of the paired difference excludes 0\n";
     out
+}
+
+/// A headline figure of a comparison report.
+pub struct HeadlineFigure {
+    pub label: &'static str,
+    /// The unit of a figure that is not a share.
+    pub unit: &'static str,
+    pub share: bool,
+    /// The KPI keys summed per replication (one, or every pool's overtime).
+    keys: Vec<String>,
+}
+
+impl HeadlineFigure {
+    /// The figure in each replication of `r` (None where a key is missing).
+    fn per_replication(&self, r: &RunResult) -> Option<Vec<f64>> {
+        let cols: Vec<usize> =
+            self.keys.iter().map(|k| r.kpi_defs.iter().position(|d| &d.key == k)).collect::<Option<_>>()?;
+        (!cols.is_empty()).then(|| r.values.iter().map(|v| cols.iter().map(|&c| v[c]).sum()).collect())
+    }
+
+    /// `other` minus `base`, replication by replication (the same seeds).
+    pub fn paired_difference(&self, base: &RunResult, other: &RunResult) -> Option<Estimate> {
+        let (a, b) = (self.per_replication(base)?, self.per_replication(other)?);
+        Some(Estimate::from_values(a.iter().zip(&b).map(|(x, y)| y - x)))
+    }
+
+    pub fn estimate(&self, r: &RunResult) -> Option<Estimate> {
+        self.per_replication(r).map(Estimate::from_values)
+    }
+}
+
+/// The figures a comparison report leads with.
+pub fn headline_figures(s: &Scenario, l: &Labels) -> Vec<HeadlineFigure> {
+    let one = |label, unit, share, key: String| HeadlineFigure { label, unit, share, keys: vec![key] };
+    vec![
+        one(l.within_target_card, "", true, within_target_key(*s.completion_target())),
+        one(l.first_trip_card, "", true, first_trip_key(*s.completion_target())),
+        one(l.one_trip_card, "", true, "one_trip".into()),
+        one(l.wait_mean_card, l.minutes, false, "wait_mean".into()),
+        one(l.wait_p90_card, l.minutes, false, "wait_p90".into()),
+        HeadlineFigure {
+            label: l.overtime_card,
+            unit: "",
+            share: false,
+            keys: s.pools().iter().map(|p| format!("pool.{}.overtime", p.name)).collect(),
+        },
+    ]
+}
+
+/// What a comparison report shows of each scenario beside its figures.
+pub struct Facts {
+    /// Staff-hours a day as written in the file.
+    pub staff_hours: f64,
+    /// What its file changes against the baseline's.
+    pub changes: Vec<KeyChange>,
+    /// The completion target's estimate.
+    pub within: Option<Estimate>,
+}
+
+/// A key whose value differs between two scenario files: the key path and
+/// its value in each (None where the file does not set it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyChange {
+    pub key: String,
+    pub base: Option<String>,
+    pub other: Option<String>,
+}
+
+/// Every key path with its value, flattened: tables by dots, arrays of tables
+/// by index (`pool[2].count`), other arrays whole.
+fn flatten(value: &toml::Value, path: &str, out: &mut std::collections::BTreeMap<String, String>) {
+    let child = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match value {
+        toml::Value::Table(t) => t.iter().for_each(|(k, v)| flatten(v, &child(k), out)),
+        toml::Value::Array(items) if !items.is_empty() && items.iter().all(toml::Value::is_table) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        other => {
+            out.insert(path.to_string(), other.to_string());
+        }
+    }
+}
+
+/// What a scenario file changes against the baseline's, key by key (the
+/// scenario's own name and description left out).
+pub fn changed_keys(base: &str, other: &str) -> Vec<KeyChange> {
+    let read = |text: &str| {
+        let mut out = std::collections::BTreeMap::new();
+        if let Ok(v) = text.parse::<toml::Table>() {
+            flatten(&toml::Value::Table(v), "", &mut out);
+        }
+        out.remove("name");
+        out.remove("description");
+        out
+    };
+    let (a, b) = (read(base), read(other));
+    let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| KeyChange { key: k.clone(), base: a.get(k).cloned(), other: b.get(k).cloned() })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changed_keys_name_every_difference_by_its_path() {
+        let base = "name = \"a\"\n[hall]\nopens = \"08:30\"\n[[pool]]\nname = \"w\"\ncount = 3\n";
+        let other = "name = \"b\"\n[hall]\nopens = \"08:30\"\nclosing = \"hard\"\n[[pool]]\nname = \"w\"\ncount = 4\n";
+        let c = changed_keys(base, other);
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            c,
+            [
+                KeyChange { key: "hall.closing".into(), base: None, other: s("\"hard\"") },
+                KeyChange { key: "pool[0].count".into(), base: s("3"), other: s("4") },
+            ]
+        );
+        assert!(changed_keys(base, base).is_empty());
+    }
 }

@@ -3,6 +3,7 @@
 //! scenario's parameters, laid out for a laptop or a phone.
 
 use super::charts::{Chart, FONT, FONT_BYTES, base64};
+use super::comparison::{Facts, HeadlineFigure};
 use super::labels::Labels;
 use super::table;
 use crate::experiment::RunResult;
@@ -51,39 +52,108 @@ fn figure(c: &Chart) -> String {
     format!("<figure id=\"{}\">{body}</figure>\n", c.name)
 }
 
-/// `report.html` of a comparison: the chart and the headline differences.
-pub fn comparison_html(c: &Comparison, chart: Option<&Chart>, l: &Labels) -> String {
-    let mut rows = String::from("<tr><th>KPI</th>");
-    for (i, n) in c.names.iter().enumerate() {
-        rows += &if i == 0 {
-            format!("<th>{}</th>", esc(n))
-        } else {
-            format!("<th>{} − {}</th>", esc(n), esc(&c.names[0]))
-        };
+/// A difference in its unit (a share's in percentage points), with enough
+/// decimals to tell it from its interval's ends.
+pub fn signed(x: f64, share: bool, l: &Labels) -> String {
+    signed_within(x, x, share, l)
+}
+
+fn signed_within(x: f64, reach: f64, share: bool, l: &Labels) -> String {
+    use super::charts::study::{decimals, signed_decimals};
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let scale = if share { 100.0 } else { 1.0 };
+    let text = signed_decimals(x * scale, decimals(reach.abs() * scale * 4.0).max(1));
+    if share { format!("{text} {}", l.points) } else { text }
+}
+
+/// A paired difference with its 95% interval, marked when the interval excludes 0.
+fn difference_cell(d: &Estimate, share: bool, l: &Labels) -> String {
+    if d.is_zero() {
+        return l.identical.to_string();
+    }
+    use super::charts::study::{decimals, signed_decimals};
+    let scale = if share { 100.0 } else { 1.0 };
+    let reach = d.low().abs().max(d.high().abs()) * scale;
+    let f = |x: f64| if x.is_finite() { signed_decimals(x, decimals(reach * 4.0).max(1)) } else { "-".into() };
+    let unit = if share { format!(" {}", l.points) } else { String::new() };
+    let star = if d.excludes_zero() { " *" } else { "" };
+    if d.half_width.is_finite() {
+        format!("{}{unit} ({} {} {}){star}", f(d.mean * scale), f(d.low() * scale), l.to, f(d.high() * scale))
+    } else {
+        format!("{}{unit}", f(d.mean * scale))
+    }
+}
+
+/// `report.html` of a comparison: the verdict, the paired differences of
+/// the headline figures (chart and table), the hourly completion curves
+/// overlaid, staff-hours per scenario, and what each file changes.
+pub fn comparison_html(
+    c: &Comparison,
+    headline: &[HeadlineFigure],
+    (results, facts): (&[&RunResult], &[Facts]),
+    charts: &[Chart],
+    base: &Scenario,
+    l: &Labels,
+) -> String {
+    let names = &c.names;
+    let verdict = super::verdict::compare_verdict(names, headline, results, facts, base, l);
+    let mut rows = format!("<tr><th>{}</th><th>{}</th>", l.figure_column, esc(&names[0]));
+    for n in &names[1..] {
+        rows += &format!("<th>{} − {}</th>", esc(n), esc(&names[0]));
     }
     rows += "</tr>";
-    for row in c.rows.iter().filter(|r| super::table::headline(&r.key)) {
-        let f = |x: f64| if row.unit == "share" { format!("{:.1}%", x * 100.0) } else { format!("{x:.1}") };
-        rows += &format!("<tr><td>{}</td>", esc(&row.key));
-        for i in 0..c.names.len() {
-            let cell = if i == 0 {
-                row.estimates[0].map_or("-".into(), |e| f(e.mean))
+    for f in headline {
+        let level = f.estimate(results[0]).filter(|e| e.mean.is_finite()).map_or("-".into(), |e| {
+            if f.share {
+                format!("{:.1}%", e.mean * 100.0)
             } else {
-                row.differences[i].map_or("-".into(), |d| {
-                    let star = if row.significant(i) { " *" } else { "" };
-                    format!("{}{} ± {}{star}", if d.mean > 0.0 { "+" } else { "" }, f(d.mean), f(d.half_width))
-                })
-            };
+                format!("{:.1} {}", e.mean, f.unit).trim_end().to_string()
+            }
+        });
+        rows += &format!("<tr><td>{}</td><td>{level}</td>", esc(f.label));
+        for r in &results[1..] {
+            let cell = f
+                .paired_difference(results[0], r)
+                .filter(|d| d.mean.is_finite())
+                .map_or("-".into(), |d| difference_cell(&d, f.share, l));
             rows += &format!("<td>{cell}</td>");
         }
         rows += "</tr>";
     }
-    let figure = chart.map_or(String::new(), figure);
+    let mut staff = format!("<tr><th>{}</th><th>{}</th></tr>", l.scenario_column, l.staff_hours_per_day);
+    for (n, f) in names.iter().zip(facts) {
+        staff += &format!("<tr><td>{}</td><td>{:.1}</td></tr>", esc(n), f.staff_hours);
+    }
+    let mut changes = String::new();
+    for (n, f) in names.iter().zip(facts).skip(1) {
+        changes += &format!("<h3>{}</h3>", esc(&l.what_changed.replace("{name}", n).replace("{base}", &names[0])));
+        if f.changes.is_empty() {
+            changes += &format!("<p>{}</p>", l.nothing_changed);
+            continue;
+        }
+        changes += &format!(
+            "<div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+            l.key_column,
+            esc(&names[0]),
+            esc(n)
+        );
+        for k in &f.changes {
+            let v = |x: &Option<String>| x.as_deref().map_or("-".to_string(), esc);
+            changes += &format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&k.key), v(&k.base), v(&k.other));
+        }
+        changes += "</table></div>";
+    }
+    let figures: String = charts.iter().map(figure).collect();
     let body = format!(
-        "<h1>{}: {}</h1>\n{figure}\n<table>{rows}</table>\n<p>* {}</p>\n",
+        "<h1>{}: {}</h1>\n{}<h2>{}</h2>\n{figures}<div class=\"scroll\"><table>{rows}</table></div>\n<p class=\"meta\">* {}</p>\n<h2>{}</h2>\n<table>{staff}</table>\n{changes}\n",
         l.comparison_title,
-        esc(&c.names.join(", ")),
-        l.interval_note
+        esc(&names.join(", ")),
+        super::verdict::html(&verdict, l),
+        l.differences_title.replace("{base}", &esc(&names[0])),
+        l.real_note,
+        l.staff_hours_per_day,
     );
     page(l, l.comparison_title, &body)
 }

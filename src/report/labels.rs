@@ -93,6 +93,15 @@ pub struct Labels {
     pub parallel_steps: &'static str,
     pub later_day: &'static str,
     pub city_halls: &'static str,
+    pub points: &'static str,
+    pub identical: &'static str,
+    pub real_note: &'static str,
+    pub scenario_column: &'static str,
+    pub to: &'static str,
+    pub differences_title: &'static str,
+    pub what_changed: &'static str,
+    pub nothing_changed: &'static str,
+    pub key_column: &'static str,
     pub by_case_type: &'static str,
     pub by_hall: &'static str,
     pub hall: &'static str,
@@ -128,6 +137,9 @@ pub struct VerdictWords {
     pub turned_away: &'static str,
     pub peak: &'static str,
     pub separator: &'static str,
+    pub scenario_target: &'static str,
+    pub real_differences: &'static str,
+    pub no_real_difference: &'static str,
 }
 
 pub const EN_VERDICT: VerdictWords = VerdictWords {
@@ -152,6 +164,9 @@ pub const EN_VERDICT: VerdictWords = VerdictWords {
     turned_away: "{v} were turned away or left at the door",
     peak: "At most {peak} people were in the hall at once.",
     separator: ", ",
+    scenario_target: "{name}: {share} within {target} minutes ({low} to {high}); asked {required}: {status}.",
+    real_differences: "{name} against {base}: {list} (95% intervals of the paired differences exclude 0).{none}",
+    no_real_difference: " The other headline figures differ by no more than chance.",
 };
 
 pub const ZH_VERDICT: VerdictWords = VerdictWords {
@@ -176,6 +191,9 @@ pub const ZH_VERDICT: VerdictWords = VerdictWords {
     turned_away: "{v} 未能入厅",
     peak: "厅内同时最多 {peak} 人。",
     separator: "、",
+    scenario_target: "{name}：{share} 在 {target} 分钟内办结（{low} 至 {high}）；要求 {required}：{status}。",
+    real_differences: "{name} 与 {base} 相比：{list}（配对差异的 95% 置信区间不含 0）。{none}",
+    no_real_difference: "其余主要指标的差异均在随机波动之内。",
 };
 
 pub const EN: Labels = Labels {
@@ -259,6 +277,15 @@ pub const EN: Labels = Labels {
     parallel_steps: "parallel steps",
     later_day: "next-day approval",
     city_halls: "halls of the city",
+    points: "points",
+    identical: "0 (identical in every replication)",
+    real_note: "the 95% interval of the paired difference excludes 0: a real difference, not chance",
+    scenario_column: "scenario",
+    to: "to",
+    differences_title: "Paired differences from {base} (the same people on the same seeds)",
+    what_changed: "What {name} changes against {base}, key by key",
+    nothing_changed: "The files set the same values.",
+    key_column: "key",
     by_case_type: "By case type",
     by_hall: "By hall",
     hall: "hall",
@@ -351,6 +378,15 @@ pub const ZH: Labels = Labels {
     parallel_steps: "并联办理",
     later_day: "次日审批",
     city_halls: "同城通办大厅",
+    points: "个百分点",
+    identical: "0（每次重复均相同）",
+    real_note: "配对差异的 95% 置信区间不含 0：差异真实存在，并非随机波动",
+    scenario_column: "方案",
+    to: "至",
+    differences_title: "与 {base} 的配对差异（同一随机种子下的同一批人）",
+    what_changed: "{name} 相对 {base} 改动的参数",
+    nothing_changed: "两份文件的参数相同。",
+    key_column: "参数",
     by_case_type: "分事项",
     by_hall: "分大厅",
     hall: "大厅",

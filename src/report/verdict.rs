@@ -2,6 +2,7 @@
 //! interval, where and when it falls short, and why where the figures show
 //! it, in words generated from the results.
 
+use super::comparison::{Facts, HeadlineFigure};
 use super::labels::{Labels, VerdictWords};
 use crate::experiment::RunResult;
 use crate::scenario::model::{Scenario, clock};
@@ -245,6 +246,69 @@ pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
     }
     let status = if met == judged.len() { Status::Met } else { Status::Missed };
     lines.insert(0, Line { status, text: head });
+    lines
+}
+
+/// The verdict of a comparison: each scenario's completion target, then for
+/// each scenario against the baseline the headline figures whose paired
+/// difference is real (its 95% interval excludes 0; an exact 0 never is).
+pub fn compare_verdict(
+    names: &[String],
+    headline: &[HeadlineFigure],
+    results: &[&RunResult],
+    facts: &[Facts],
+    base: &Scenario,
+    l: &Labels,
+) -> Vec<Line> {
+    let w = l.verdict;
+    let required = base.required().completion;
+    let mut lines = Vec::new();
+    for (name, f) in names.iter().zip(facts) {
+        let Some(e) = f.within.filter(|e| e.mean.is_finite()) else { continue };
+        let status = Status::of(&e, required);
+        let (low, high) = interval(&e);
+        lines.push(Line {
+            status,
+            text: fill(
+                w.scenario_target,
+                &[
+                    ("name", name.clone()),
+                    ("share", pct(e.mean)),
+                    ("target", format!("{}", base.completion_target())),
+                    ("low", low),
+                    ("high", high),
+                    ("required", pct(required)),
+                    ("status", status.word(w).to_string()),
+                ],
+            ),
+        });
+    }
+    for (name, r) in names.iter().zip(results).skip(1) {
+        let real: Vec<String> = headline
+            .iter()
+            .filter_map(|f| {
+                let d = f.paired_difference(results[0], r)?;
+                d.excludes_zero().then(|| format!("{} {}", f.label, super::html::signed(d.mean, f.share, l)))
+            })
+            .collect();
+        let real_count = real.len();
+        let list = if real.is_empty() { "-".to_string() } else { real.join(w.separator) };
+        lines.push(Line {
+            status: Status::Note,
+            text: fill(
+                w.real_differences,
+                &[
+                    ("name", name.clone()),
+                    ("base", names[0].clone()),
+                    ("list", list),
+                    (
+                        "none",
+                        if real_count < headline.len() { w.no_real_difference.to_string() } else { String::new() },
+                    ),
+                ],
+            ),
+        });
+    }
     lines
 }
 

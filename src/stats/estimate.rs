@@ -52,6 +52,18 @@ impl Estimate {
         self.mean + self.half_width
     }
 
+    /// Whether this estimate of a difference is indistinguishable from an
+    /// exact zero: below 1e-9 in size, as sums of the same numbers in another
+    /// order differ by rounding alone.
+    pub fn is_zero(&self) -> bool {
+        self.mean.abs() < 1e-9 && (self.half_width.is_nan() || self.half_width <= 1e-9)
+    }
+
+    /// Whether the interval excludes 0 (a real difference); an exact zero never does.
+    pub fn excludes_zero(&self) -> bool {
+        self.half_width.is_finite() && self.mean.abs() > self.half_width && !self.is_zero()
+    }
+
     /// Whether `x` lies in the confidence interval.
     pub fn covers(&self, x: f64) -> bool {
         self.low() <= x && x <= self.high()
@@ -165,6 +177,20 @@ pub fn student_t_quantile(p: f64, df: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_zero_difference_is_never_real() {
+        // Per-replication differences that are rounding noise around 0.
+        let noise = Estimate::from_values([1e-13, 2e-13, 1.5e-13, 1.2e-13]);
+        assert!(noise.mean.abs() > noise.half_width, "the noise alone would pass the interval test");
+        assert!(noise.is_zero() && !noise.excludes_zero());
+        let zero = Estimate::from_values([0.0; 5]);
+        assert!(zero.is_zero() && !zero.excludes_zero());
+        let real = Estimate::from_values([0.9, 1.1, 1.0, 1.05]);
+        assert!(real.excludes_zero() && !real.is_zero());
+        let unsure = Estimate::from_values([-0.5, 1.0, 0.2, -0.1]);
+        assert!(!unsure.excludes_zero());
+    }
 
     #[test]
     fn t_quantiles_match_published_tables() {

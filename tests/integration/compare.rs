@@ -65,3 +65,47 @@ fn runs_of_another_seed_or_length_are_refused() {
         assert!(err.contains("same seed and replications"), "{what}: {err}");
     }
 }
+
+#[test]
+fn the_comparison_report_shows_real_differences_in_points_and_what_changed() {
+    let dir = temp_dir("compare_report");
+    let more = dir.join("more.toml");
+    // Four more accept windows: the wait falls; the inquiry windows' people are the same.
+    std::fs::write(
+        &more,
+        municipal().replace("count = 34 ", "count = 38 ").replace("name = \"municipal\"", "name = \"more\""),
+    )
+    .unwrap();
+    let base = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
+    for lang in ["en", "zh"] {
+        let out = hallsim(&[
+            "compare",
+            base,
+            more.to_str().unwrap(),
+            "-r",
+            "10",
+            "--lang",
+            lang,
+            "-q",
+            "-o",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let html = std::fs::read_to_string(dir.join("comparison/report.html")).unwrap();
+        assert!(!html.contains("NaN") && !html.contains("inf"), "{lang}: NaN or inf in the report");
+        assert!(html.contains("<section id=\"verdict\">"), "{lang}: no verdict");
+        for chart in ["comparison", "within_target_by_hour"] {
+            assert!(html.contains(&format!("<figure id=\"{chart}\">")), "{lang}: no {chart} chart");
+        }
+        // The key that differs, with both values.
+        assert!(html.contains("<tr><td>pool[1].count</td><td>34</td><td>38</td></tr>"), "{lang}: no key change");
+        let (points, real, wait) = if lang == "en" {
+            ("points", "more against municipal: ", "mean wait before call -")
+        } else {
+            ("个百分点", "more 与 municipal 相比：", "平均叫号等待 -")
+        };
+        assert!(html.contains(points), "{lang}: shares not in points");
+        let verdict = &html[html.find("<section id=\"verdict\">").unwrap()..html.find("</section>").unwrap()];
+        assert!(verdict.contains(real) && verdict.contains(wait), "{lang}: the real fall of the wait:\n{verdict}");
+    }
+}

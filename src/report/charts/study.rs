@@ -7,11 +7,13 @@ use plotters::prelude::*;
 
 use super::*;
 
-/// A KPI for each compared scenario.
+/// A headline figure's paired difference from the baseline for each other
+/// scenario (in `CompareData::names` order after the first).
 pub struct ComparePanel {
+    /// The figure and its unit ("points" for a share).
     pub title: String,
     pub share: bool,
-    pub values: Vec<Option<Estimate>>,
+    pub differences: Vec<Option<Estimate>>,
 }
 
 pub struct CompareData {
@@ -36,61 +38,73 @@ pub struct XyPanel {
     pub mark: Option<(f64, String)>,
 }
 
-/// Axis labels: whole numbers, or one decimal when the axis ends below 10
-/// (so that 0.5 and 1 do not both read "1").
-fn fmt_y(share: bool, top: f64) -> impl Fn(&f64) -> String {
-    move |y| match (share, top < 10.0) {
-        (true, _) => format!("{:.0}%", y * 100.0),
-        (false, true) => format!("{y:.1}"),
-        (false, false) => format!("{y:.0}"),
-    }
-}
-
 fn bounds(e: &Estimate) -> (f64, f64) {
     if e.half_width.is_finite() { (e.low(), e.high()) } else { (e.mean, e.mean) }
 }
 
 const COLOURS: [RGBColor; 5] = [INK_BLUE, INK_ORANGE, INK_GREEN, INK_RED, INK_GREY];
 
-fn bar_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, names: &[String], p: &ComparePanel) -> ChartResult
+/// Decimals that tell ticks apart on an axis reaching ±`reach`.
+pub fn decimals(reach: f64) -> usize {
+    if reach > 0.0 { (1.0 - (reach / 4.0).log10().floor()).clamp(0.0, 4.0) as usize } else { 1 }
+}
+
+/// `x` with a sign and `d` decimals; a value that rounds to zero reads "0".
+pub fn signed_decimals(x: f64, d: usize) -> String {
+    let text = format!("{x:+.d$}");
+    if text[1..].chars().all(|c| c == '0' || c == '.') { text[1..].to_string() } else { text }
+}
+
+/// One figure: each scenario's paired difference from the baseline, a dot
+/// with its 95% interval about a zero line; a difference whose interval
+/// excludes zero in colour, one that does not in grey.
+fn difference_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    names: &[String],
+    p: &ComparePanel,
+) -> ChartResult
 where
     DB::ErrorType: 'static,
 {
     let n = names.len();
-    let top = p.values.iter().flatten().map(|e| bounds(e).1).fold(if p.share { 0.0 } else { 1.0 }, f64::max);
-    let top = if p.share { top.clamp(0.05, 1.0) * 1.08 } else { top * 1.15 };
+    let scale = if p.share { 100.0 } else { 1.0 };
+    let shown: Vec<Option<(f64, f64, f64, bool)>> = p
+        .differences
+        .iter()
+        .map(|d| {
+            d.filter(|d| d.mean.is_finite()).map(|d| {
+                let (lo, hi) = bounds(&d);
+                (d.mean * scale, lo * scale, hi * scale, d.excludes_zero())
+            })
+        })
+        .collect();
+    let reach = shown.iter().flatten().map(|&(_, lo, hi, _)| lo.abs().max(hi.abs())).fold(0.0, f64::max);
+    let reach = if reach > 0.0 { reach * 1.25 } else { 1.0 };
     let mut chart = ChartBuilder::on(area)
-        .caption(&p.title, font(AXIS_SIZE + 2))
+        .caption(&p.title, font(AXIS_SIZE))
         .margin(10)
         .x_label_area_size(36)
         .y_label_area_size(56)
-        .build_cartesian_2d(0.0..n as f64, 0.0..top)?;
+        .build_cartesian_2d(0.0..n as f64, -reach..reach)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
         .x_label_formatter(&|x| category_label(names, *x))
-        .y_label_formatter(&fmt_y(p.share, top))
+        .y_label_formatter(&|y| signed_decimals(*y, decimals(reach)))
         .label_style(font(LABEL_SIZE - 2))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
-    for (i, e) in p.values.iter().enumerate() {
-        let Some(e) = e.filter(|e| e.mean.is_finite()) else { continue };
-        let x = i as f64;
-        let c = COLOURS[i % COLOURS.len()];
-        chart
-            .draw_series(std::iter::once(Rectangle::new([(x + 0.2, 0.0), (x + 0.8, e.mean)], c.mix(0.85).filled())))?;
-        let (lo, hi) = bounds(&e);
-        chart.draw_series(std::iter::once(ErrorBar::new_vertical(
-            x + 0.5,
-            lo,
-            e.mean,
-            hi,
-            BLACK.stroke_width(2),
-            10,
-        )))?;
-        let text = if p.share { format!("{:.1}%", e.mean * 100.0) } else { format!("{:.1}", e.mean) };
-        chart.draw_series(std::iter::once(Text::new(text, (x + 0.5, hi + top * 0.05), centred(LABEL_SIZE))))?;
+    chart.draw_series(LineSeries::new([(0.0, 0.0), (n as f64, 0.0)], BLACK.stroke_width(1)))?;
+    for (i, d) in shown.iter().enumerate() {
+        let Some((mean, lo, hi, real)) = *d else { continue };
+        let x = i as f64 + 0.5;
+        let c = if real { COLOURS[(i + 1) % COLOURS.len()] } else { INK_GREY };
+        chart.draw_series([ErrorBar::new_vertical(x, lo, mean, hi, c.stroke_width(2), 12)])?;
+        chart.draw_series([Circle::new((x, mean), 5, c.filled())])?;
+        let text = signed_decimals(mean, decimals(reach));
+        let y = if mean >= 0.0 { hi + reach * 0.1 } else { lo - reach * 0.1 };
+        chart.draw_series([Text::new(text, (x, y), centred(LABEL_SIZE))])?;
     }
     Ok(())
 }
@@ -104,9 +118,9 @@ pub mod compare {
     {
         let cols = 2;
         let rows = d.panels.len().div_ceil(cols);
-        let names = short_names(&d.names);
+        let names = short_names(&d.names)[1..].to_vec();
         for (area, p) in root.split_evenly((rows, cols)).iter().zip(&d.panels) {
-            bar_panel(area, &names, p)?;
+            difference_panel(area, &names, p)?;
         }
         Ok(())
     }
