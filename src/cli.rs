@@ -1010,8 +1010,8 @@ fn run_roster(file: &Path, targets: &[String], how: RequirementArg, o: &RunOptio
     let after_hours = plan::staff_hours(&r.scenario, &r.scenario.pools.iter().map(|p| p.count).collect::<Vec<_>>());
     let text = roster_toml(base, &r, &name)?;
     dir.write(&format!("{name}.toml"), text.as_bytes())?;
-    dir.write("roster.csv", crate::report::roster::roster_csv(&r, sc).as_bytes())?;
-    dir.write("staffing_by_hour.csv", crate::report::roster::staffing_csv(&r, sc, after).as_bytes())?;
+    dir.write("roster.csv", &crate::report::roster::roster_csv(&r, sc))?;
+    dir.write("staffing_by_hour.csv", &crate::report::roster::staffing_csv(&r, sc, after))?;
     let changes = crate::report::roster::headline_changes(sc, &before, after);
     let json = crate::report::roster::plan_json(sc, &targets, &r, (seed, reps), (before_hours, after_hours), &changes)?;
     dir.write("plan.json", &json)?;

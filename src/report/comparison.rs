@@ -19,40 +19,50 @@ pub struct Member {
     pub content_hash: String,
 }
 
-fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+#[derive(Serialize)]
+struct CsvRow<'a> {
+    key: &'a str,
+    unit: &'a str,
+    scenario: &'a str,
+    content_hash: &'a str,
+    seed: u64,
+    replications: u32,
+    baseline: &'a str,
+    mean: Option<f64>,
+    ci95_low: Option<f64>,
+    ci95_high: Option<f64>,
+    diff_mean: Option<f64>,
+    diff_ci95_low: Option<f64>,
+    diff_ci95_high: Option<f64>,
+    significant: Option<bool>,
+    unpaired_diff_half_width: Option<f64>,
 }
 
 /// `comparison.csv`: one row per KPI and scenario.
 pub fn csv(c: &Comparison, members: &[Member], seed: u64, replications: u32) -> Vec<u8> {
-    let mut out = String::from(
-        "key,unit,scenario,content_hash,seed,replications,baseline,mean,ci95_low,ci95_high,\
-         diff_mean,diff_ci95_low,diff_ci95_high,significant,unpaired_diff_half_width\n",
-    );
-    for row in &c.rows {
-        for (i, m) in members.iter().enumerate() {
-            let e = row.estimates[i];
-            let d = row.differences[i];
-            let f = |x: Option<f64>| x.map_or(String::new(), num);
-            out += &format!(
-                "{},{},{},{},{seed},{replications},{},{},{},{},{},{},{},{},{}\n",
-                row.key,
-                row.unit,
-                m.name,
-                m.content_hash,
-                members[0].name,
-                f(e.map(|e| e.mean)),
-                f(e.map(|e| e.low())),
-                f(e.map(|e| e.high())),
-                f(d.map(|d| d.mean)),
-                f(d.map(|d| d.low())),
-                f(d.map(|d| d.high())),
-                if i == 0 { String::new() } else { row.significant(i).to_string() },
-                f(row.unpaired_half_widths[i]),
-            );
-        }
-    }
-    out.into_bytes()
+    let f = |x: Option<f64>| x.and_then(super::files::fin);
+    super::files::csv_of(c.rows.iter().flat_map(|row| {
+        members.iter().enumerate().map(move |(i, m)| {
+            let (e, d) = (row.estimates[i], row.differences[i]);
+            CsvRow {
+                key: &row.key,
+                unit: row.unit,
+                scenario: &m.name,
+                content_hash: &m.content_hash,
+                seed,
+                replications,
+                baseline: &members[0].name,
+                mean: f(e.map(|e| e.mean)),
+                ci95_low: f(e.map(|e| e.low())),
+                ci95_high: f(e.map(|e| e.high())),
+                diff_mean: f(d.map(|d| d.mean)),
+                diff_ci95_low: f(d.map(|d| d.low())),
+                diff_ci95_high: f(d.map(|d| d.high())),
+                significant: (i > 0).then(|| row.significant(i)),
+                unpaired_diff_half_width: f(row.unpaired_half_widths[i]),
+            }
+        })
+    }))
 }
 
 #[derive(Serialize)]

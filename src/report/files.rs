@@ -197,88 +197,95 @@ pub fn summary_json(s: &LoadedScenario, r: &RunResult) -> Result<Vec<u8>, serde_
     pretty_json(&summary)
 }
 
-/// A CSV field: numbers in shortest round-trip form, NaN as empty, text quoted when needed.
-fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
+/// A CSV number: shortest round-trip form, NaN and infinities as empty.
+pub fn fin(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
 }
 
-fn text(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
+/// A CSV file from serde rows (the header from the row type's fields, so
+/// the two cannot drift apart), quoted as needed.
+pub fn csv_of<T: Serialize>(rows: impl IntoIterator<Item = T>) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.serialize(row).expect("a row of plain fields serializes");
+    }
+    w.into_inner().expect("writing to memory cannot fail")
 }
 
-fn id_fields(id: &RunId) -> String {
-    format!("{},{},{}", text(id.scenario), id.content_hash, id.seed)
+/// A row of `summary.csv` (one per KPI) or of `hourly.csv` (one per series
+/// and hour, `hour` set).
+#[derive(Serialize)]
+struct EstimateRow<'a> {
+    scenario: &'a str,
+    content_hash: &'a str,
+    seed: u64,
+    replications: u32,
+    key: &'a str,
+    unit: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hour: Option<usize>,
+    mean: Option<f64>,
+    ci95_low: Option<f64>,
+    ci95_high: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sd: Option<Option<f64>>,
+    p10: Option<f64>,
+    p90: Option<f64>,
+    n: u32,
+}
+
+impl<'a> EstimateRow<'a> {
+    fn new(id: &RunId<'a>, (key, unit): (&'a str, &'a str), hour: Option<usize>, e: &Estimate) -> Self {
+        EstimateRow {
+            scenario: id.scenario,
+            content_hash: id.content_hash,
+            seed: id.seed,
+            replications: id.replications,
+            key,
+            unit,
+            hour,
+            mean: fin(e.mean),
+            ci95_low: fin(e.low()),
+            ci95_high: fin(e.high()),
+            // The spread across replications is in summary.csv only.
+            sd: hour.is_none().then(|| fin(e.sd)),
+            p10: fin(e.p10),
+            p90: fin(e.p90),
+            n: e.n,
+        }
+    }
 }
 
 /// `summary.csv`: one row per KPI.
 pub fn summary_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
     let id = RunId::new(s, r);
-    let mut out =
-        String::from("scenario,content_hash,seed,replications,key,unit,mean,ci95_low,ci95_high,sd,p10,p90,n\n");
-    for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
-        out += &format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
-            id_fields(&id),
-            r.replications,
-            text(&d.key),
-            d.unit,
-            num(e.mean),
-            num(e.low()),
-            num(e.high()),
-            num(e.sd),
-            num(e.p10),
-            num(e.p90),
-            e.n
-        );
-    }
-    out.into_bytes()
+    csv_of(r.kpi_defs.iter().zip(&r.estimates).map(|(d, e)| EstimateRow::new(&id, (&d.key, d.unit), None, e)))
 }
 
 /// `hourly.csv`: one row per series and hour of day (long format, for charts).
 pub fn hourly_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
-    let id = RunId::new(s, r);
-    let hours = reported_hours(s, r);
-    let mut out =
-        String::from("scenario,content_hash,seed,replications,key,unit,hour,mean,ci95_low,ci95_high,p10,p90,n\n");
-    for (d, series) in r.hourly_defs.iter().zip(&r.hourly) {
-        for &h in &hours {
-            let e = &series[h];
-            out += &format!(
-                "{},{},{},{},{h},{},{},{},{},{},{}\n",
-                id_fields(&id),
-                r.replications,
-                text(&d.key),
-                d.unit,
-                num(e.mean),
-                num(e.low()),
-                num(e.high()),
-                num(e.p10),
-                num(e.p90),
-                e.n
-            );
-        }
-    }
-    out.into_bytes()
+    let id = &RunId::new(s, r);
+    let hours = &reported_hours(s, r);
+    csv_of(r.hourly_defs.iter().zip(&r.hourly).flat_map(|(d, series)| {
+        hours.iter().map(move |&h| EstimateRow::new(id, (&d.key, d.unit), Some(h), &series[h]))
+    }))
 }
 
-/// `replications.csv`: one row per replication, one column per KPI.
+/// `replications.csv`: one row per replication, one column per KPI (the
+/// header and each row built from the same list of KPIs).
 pub fn replications_csv(s: &LoadedScenario, r: &RunResult) -> Vec<u8> {
     let id = RunId::new(s, r);
-    let mut out = String::from("scenario,content_hash,seed,replication");
-    for d in &r.kpi_defs {
-        out.push(',');
-        out += &text(&d.key);
-    }
-    out.push('\n');
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head = ["scenario", "content_hash", "seed", "replication"].into_iter().map(String::from);
+    let mut record: Vec<String> = head.chain(r.kpi_defs.iter().map(|d| d.key.clone())).collect();
+    w.write_record(&record).expect("writing to memory cannot fail");
     for (i, values) in r.values.iter().enumerate() {
-        out += &format!("{},{i}", id_fields(&id));
-        for &v in values {
-            out.push(',');
-            out += &num(v);
-        }
-        out.push('\n');
+        record.clear();
+        record.extend([id.scenario.to_string(), id.content_hash.to_string(), id.seed.to_string(), i.to_string()]);
+        record.extend(values.iter().map(|&v| fin(v).map_or(String::new(), |v| v.to_string())));
+        w.write_record(&record).expect("writing to memory cannot fail");
     }
-    out.into_bytes()
+    w.into_inner().expect("writing to memory cannot fail")
 }
 
 /// Every output file of a run: (file name, bytes).

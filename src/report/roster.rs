@@ -2,9 +2,11 @@
 //! shift, staff on duty against the requirement per interval, and every
 //! headline figure before and after.
 
+use serde::Serialize;
 use serde_json::json;
 
 use super::charts::study;
+use super::files::{csv_of, fin};
 use super::labels::Labels;
 use crate::experiment::RunResult;
 use crate::experiment::plan::{self, Target};
@@ -20,52 +22,67 @@ pub const SHARE_MARGIN: f64 = 0.02;
 pub const RELATIVE_MARGIN: f64 = 0.10;
 pub const ABSOLUTE_MARGIN: f64 = 1.0;
 
+#[derive(Serialize)]
+struct RosterRow<'a> {
+    shift: &'a str,
+    pool: &'a str,
+    start: String,
+    end: String,
+    lunch_start: Option<String>,
+    lunch_end: Option<String>,
+    count: u32,
+    paid_hours: f64,
+    cost: f64,
+}
+
 /// `roster.csv`: one row per shift, pool, start and lunch taken by anyone.
-pub fn roster_csv(r: &Roster, s: &Scenario) -> String {
-    let mut out = String::from("shift,pool,start,end,lunch_start,lunch_end,count,paid_hours,cost\n");
+pub fn roster_csv(r: &Roster, s: &Scenario) -> Vec<u8> {
     let planning = s.planning().as_ref().expect("a roster has shift templates");
-    for (o, &n) in r.options.iter().zip(&r.counts) {
-        if n == 0 {
-            continue;
-        }
+    csv_of(r.options.iter().zip(&r.counts).filter(|(_, n)| **n > 0).map(|(o, &n)| {
         let t = &planning.shifts[o.shift];
-        let (lunch_start, lunch_end) =
-            o.lunch.map_or((String::new(), String::new()), |l| (clock(l), clock(l + t.lunch)));
-        out += &format!(
-            "{},{},{},{},{lunch_start},{lunch_end},{n},{},{}\n",
-            t.name,
-            s.pools[o.pool].name,
-            clock(o.start),
-            clock(o.end),
-            o.hours * f64::from(n),
-            o.cost * f64::from(n)
-        );
-    }
-    out
+        RosterRow {
+            shift: &t.name,
+            pool: &s.pools[o.pool].name,
+            start: clock(o.start),
+            end: clock(o.end),
+            lunch_start: o.lunch.map(clock),
+            lunch_end: o.lunch.map(|l| clock(l + t.lunch)),
+            count: n,
+            paid_hours: o.hours * f64::from(n),
+            cost: o.cost * f64::from(n),
+        }
+    }))
+}
+
+#[derive(Serialize)]
+struct StaffingRow<'a> {
+    pool: &'a str,
+    from: String,
+    to: String,
+    in_file: u32,
+    required: u32,
+    on_duty: u32,
+    utilization: Option<f64>,
 }
 
 /// `staffing_by_hour.csv`: per planned pool and interval, the file's staff,
 /// the requirement, staff on duty under the roster and its utilization (of
 /// the interval's hour, on the run given).
-pub fn staffing_csv(r: &Roster, s: &Scenario, run: &RunResult) -> String {
-    let mut out = String::from("pool,from,to,in_file,required,on_duty,utilization\n");
-    for &p in &r.planned {
-        for i in 0..r.grid.len() {
+pub fn staffing_csv(r: &Roster, s: &Scenario, run: &RunResult) -> Vec<u8> {
+    csv_of(r.planned.iter().flat_map(|&p| {
+        (0..r.grid.len()).map(move |i| {
             let (a, b) = r.grid.bounds(i);
-            let u = hour_utilization(s, &r.grid, run, p, i);
-            out += &format!(
-                "{},{},{},{},{},{},{}\n",
-                s.pools[p].name,
-                clock(a),
-                clock(b),
-                s.pools[p].on_duty((a + b) / 2.0),
-                r.required[p][i],
-                r.best.duty[p][i],
-                if u.is_finite() { format!("{u}") } else { String::new() }
-            );
-        }
-    }
-    out
+            StaffingRow {
+                pool: &s.pools[p].name,
+                from: clock(a),
+                to: clock(b),
+                in_file: s.pools[p].on_duty((a + b) / 2.0),
+                required: r.required[p][i],
+                on_duty: r.best.duty[p][i],
+                utilization: fin(hour_utilization(s, &r.grid, run, p, i)),
+            }
+        })
+    }))
 }
 
 /// One headline figure before and after, and whether it got worse by more than the margin.

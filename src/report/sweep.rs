@@ -5,31 +5,32 @@ use serde::Serialize;
 
 use crate::experiment::sweep::{Axis, PointResult};
 
-fn num(x: f64) -> String {
-    if x.is_finite() { format!("{x}") } else { String::new() }
-}
-
-/// `sweep.csv`.
+/// `sweep.csv` (the header and each row built from the same axes).
 pub fn csv(name: &str, hash: &str, seed: u64, reps: u32, axes: &[Axis], points: &[PointResult]) -> Vec<u8> {
-    let mut out = format!("scenario,content_hash,seed,replications,point,{},key,unit,mean,ci95_low,ci95_high,n\n", {
-        axes.iter().map(|a| a.key.as_str()).collect::<Vec<_>>().join(",")
-    });
+    let num = |x: f64| super::files::fin(x).map_or(String::new(), |x| x.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let head = ["scenario", "content_hash", "seed", "replications", "point"].map(String::from);
+    let tail = ["key", "unit", "mean", "ci95_low", "ci95_high", "n"].map(String::from);
+    let header: Vec<String> = head.into_iter().chain(axes.iter().map(|a| a.key.clone())).chain(tail).collect();
+    w.write_record(&header).expect("writing to memory cannot fail");
     for (i, r) in points.iter().enumerate() {
-        let vals: Vec<String> = r.values.iter().map(|v| num(*v)).collect();
         for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
-            out += &format!(
-                "{name},{hash},{seed},{reps},{i},{},{},{},{},{},{},{}\n",
-                vals.join(","),
-                d.key,
-                d.unit,
+            let mut record =
+                vec![name.to_string(), hash.to_string(), seed.to_string(), reps.to_string(), i.to_string()];
+            record.extend(r.values.iter().map(|&v| num(v)));
+            record.extend([
+                d.key.clone(),
+                d.unit.to_string(),
                 num(e.mean),
                 num(e.low()),
                 num(e.high()),
-                e.n
-            );
+                e.n.to_string(),
+            ]);
+            debug_assert_eq!(record.len(), header.len());
+            w.write_record(&record).expect("writing to memory cannot fail");
         }
     }
-    out.into_bytes()
+    w.into_inner().expect("writing to memory cannot fail")
 }
 
 #[derive(Serialize)]
