@@ -16,7 +16,7 @@ use crate::experiment::{
 use crate::report::charts::{Chart, ChartData, ChartError, render_all, render_compare, render_xy, study};
 use crate::report::labels::Lang;
 use crate::report::write::{self, OutputDir};
-use crate::report::{comparison, files, html, table};
+use crate::report::{comparison, files, html, table, verdict};
 use crate::scenario::{self, LoadedScenario, edit};
 use crate::stats::kpi::within_target_key;
 
@@ -360,11 +360,16 @@ fn sweep_chart(
             mark: None,
         }
     };
-    let panels = [
-        panel(&target_key, l.within_target_card, true, Some((0.95, l.reference_95.to_string()))),
-        panel("wait_p90", l.wait_p90_card, false, None),
-    ];
-    write_chart(render_xy("sweep", &panels, l), dir)?;
+    let keys: Vec<String> = axes.iter().map(|a| a.key.clone()).collect();
+    let (verdict, marks) = verdict::sweep_verdict(&base.scenario, &keys, results, l);
+    let required = base.scenario.required.completion;
+    let mut within = panel(&target_key, l.within_target_card, true, Some((required, l.target.to_string())));
+    within.mark = (marks.len() == 1).then(|| marks[0].clone());
+    let panels = [within, panel("wait_p90", l.wait_p90_card, false, None)];
+    let charts: Vec<Chart> = write_chart(render_xy("sweep", &panels, l), dir)?.into_iter().collect();
+    let name = sweep_folder(base);
+    let summary = crate::report::sweep::table(axes, results, &target_key);
+    dir.write("report.html", html::study_html((l.sweep, &name), &verdict, &summary, &charts, &[], l).as_bytes())?;
     Ok(())
 }
 
@@ -817,13 +822,23 @@ fn run_plan(file: &Path, targets: &[String], o: &RunOptions) -> Result<(), Error
     let plan_file = dir.path().join(format!("{name}.toml"));
     dir.write(&format!("{name}.toml"), text.as_bytes())?;
     dir.write("plan.json", plan_summary(sc, &targets, &p, seed, reps)?.as_bytes())?;
+    let report = plan_table(sc, &targets, &p);
     if !o.no_charts {
         let l = o.lang.labels();
         let panels = frontier_panels(&targets, &p.tried, p.best.staff_hours, &p.best.result, l);
-        write_chart(render_xy("plan", &panels, l), &dir)?;
+        let charts: Vec<Chart> = write_chart(render_xy("plan", &panels, l), &dir)?.into_iter().collect();
+        // The file's staffing on the seed the plan is claimed on, for before and after.
+        let (claim_seed, claimed) = p.confirmation.as_ref().map_or((seed, &p.best.result), |c| (c.0, &c.1.result));
+        let before = pool.install(|| run_replications(&Model::new(sc.clone()), claim_seed, reps));
+        let changes = crate::report::roster::headline_changes(sc, &before, claimed);
+        let hours = (plan::staff_hours(sc, &sc.pools.iter().map(|p| p.count).collect::<Vec<_>>()), p.best.staff_hours);
+        let verdict = verdict::plan_verdict(&targets, claimed, p.confirmed, hours, &changes, l);
+        dir.write(
+            "report.html",
+            html::study_html((l.plan, &name), &verdict, &report, &charts, &changes, l).as_bytes(),
+        )?;
     }
     dir.commit()?;
-    let report = plan_table(sc, &targets, &p);
     if p.feasible && !p.confirmed {
         return Err(Error::Infeasible(format!(
             "the staffing chosen on seed {seed} missed a target on {} independent seeds; more replications (-r) \
@@ -1023,7 +1038,9 @@ fn run_roster(file: &Path, targets: &[String], how: RequirementArg, o: &RunOptio
             write_chart(render_xy("frontier", &frontier_panels(&targets, &r.tried, r.paid_hours, after, l), l), &dir)?,
         ];
         let charts: Vec<Chart> = charts.into_iter().flatten().collect();
-        dir.write("report.html", html::roster_html(&name, &table, &charts, &changes, l).as_bytes())?;
+        let verdict = verdict::plan_verdict(&targets, after, r.confirmed, (before_hours, after_hours), &changes, l);
+        let page = html::study_html((l.plan, &name), &verdict, &table, &charts, &changes, l);
+        dir.write("report.html", page.as_bytes())?;
     }
     dir.commit()?;
     let plan_file = o.out.join(&name).join(format!("{name}.toml"));

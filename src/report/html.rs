@@ -158,35 +158,41 @@ pub fn comparison_html(
     page(l, l.comparison_title, &body)
 }
 
-/// `report.html` of a roster (`plan --shifts`): what it costs against the
-/// file, the charts (staff on duty against required; every roster tried),
-/// and every headline figure before and after, those worse beyond the
-/// stated margin marked. `summary` is the terminal's table, shown as text.
-pub fn roster_html(
-    name: &str,
+/// `report.html` of a sweep, a plan or a roster: the verdict, the charts,
+/// the terminal's summary as text, and (for a plan or roster) every headline
+/// figure before and after, those worse beyond the stated margin marked.
+pub fn study_html(
+    (heading, name): (&str, &str),
+    verdict: &[super::verdict::Line],
     summary: &str,
     charts: &[Chart],
     changes: &[super::roster::Change],
     l: &Labels,
 ) -> String {
-    let mut rows = format!(
-        "<tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
-        l.figure_column, l.before_column, l.after_column
-    );
-    for c in changes {
-        rows += &format!(
-            "<tr><td>{}</td><td>{:.3}</td><td>{:.3}</td><td>{}</td></tr>",
-            esc(&c.key),
-            c.before.mean,
-            c.after.mean,
-            if c.worse { "▼" } else { "" }
+    let mut table = String::new();
+    if !changes.is_empty() {
+        table = format!(
+            "<div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>{}</th><th></th></tr>",
+            l.figure_column, l.before_column, l.after_column
         );
+        for c in changes {
+            let v = |e: &Estimate| cell(Some(e), c.share);
+            table += &format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.key),
+                v(&c.before),
+                v(&c.after),
+                if c.worse { "▼" } else { "" }
+            );
+        }
+        table += "</table></div>\n";
     }
     let figures: String = charts.iter().map(figure).collect();
     let body = format!(
-        "<h1>{}: {}</h1>\n<div class=\"scroll\"><pre>{}</pre></div>\n{figures}<div class=\"scroll\"><table>{rows}</table></div>\n",
-        l.plan,
+        "<h1>{}: {}</h1>\n{}{figures}{table}<div class=\"scroll\"><pre>{}</pre></div>\n",
+        heading,
         esc(name),
+        super::verdict::html(verdict, l),
         esc(summary)
     );
     page(l, name, &body)
@@ -196,7 +202,7 @@ pub fn roster_html(
 fn cell(e: Option<&Estimate>, share: bool) -> String {
     match e.filter(|e| e.mean.is_finite()) {
         Some(e) if share => format!("{:.1}%", e.mean * 100.0),
-        Some(e) => format!("{:.1}", e.mean),
+        Some(e) => format!("{:.2}", e.mean),
         None => "-".into(),
     }
 }

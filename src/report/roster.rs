@@ -91,6 +91,8 @@ pub struct Change {
     pub before: Estimate,
     pub after: Estimate,
     pub worse: bool,
+    /// Whether the figure is a share.
+    pub share: bool,
 }
 
 /// The headline figures, with the direction that is better.
@@ -123,7 +125,7 @@ pub fn headline_changes(s: &Scenario, before: &RunResult, after: &RunResult) -> 
             let share = before.kpi_defs.iter().any(|d| d.key == key && d.unit == "share");
             let loss = if higher_better { b.mean - a.mean } else { a.mean - b.mean };
             let margin = if share { SHARE_MARGIN } else { (RELATIVE_MARGIN * b.mean.abs()).max(ABSOLUTE_MARGIN) };
-            Some(Change { key, before: b, after: a, worse: loss.is_finite() && loss > margin })
+            Some(Change { key, before: b, after: a, worse: loss.is_finite() && loss > margin, share })
         })
         .collect()
 }

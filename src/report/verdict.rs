@@ -4,7 +4,10 @@
 
 use super::comparison::{Facts, HeadlineFigure};
 use super::labels::{Labels, VerdictWords};
+use super::roster::Change;
 use crate::experiment::RunResult;
+use crate::experiment::plan::{Op, Target};
+use crate::experiment::sweep::PointResult;
 use crate::scenario::model::{Scenario, clock};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::within_target_key;
@@ -310,6 +313,134 @@ pub fn compare_verdict(
         });
     }
     lines
+}
+
+/// A figure as the verdict writes it: a share in percent, else two decimals.
+fn value(x: f64, share: bool) -> String {
+    if share { pct(x) } else { format!("{x:.2}") }
+}
+
+/// The verdict of a plan or roster: each target on the independent
+/// confirmation seed, the staff-hours against the file's, and the headline
+/// figures that got worse than the file's beyond the stated margin.
+pub fn plan_verdict(
+    targets: &[Target],
+    claimed: &RunResult,
+    confirmed: bool,
+    (hours_before, hours_after): (f64, f64),
+    changes: &[Change],
+    l: &Labels,
+) -> Vec<Line> {
+    let w = l.verdict;
+    let mut lines = vec![Line {
+        status: if confirmed { Status::Met } else { Status::Missed },
+        text: fill(w.plan_staff, &[("before", format!("{hours_before:.1}")), ("after", format!("{hours_after:.1}"))])
+            + if confirmed { w.plan_confirmed } else { w.plan_unconfirmed },
+    }];
+    for t in targets {
+        let Some(e) = claimed.estimate(&t.key) else { continue };
+        let share = claimed.kpi_defs.iter().any(|d| d.key == t.key && d.unit == "share");
+        let status = match t.op {
+            Op::AtLeast => Status::of(e, t.value),
+            Op::AtMost if e.high() <= t.value => Status::Met,
+            Op::AtMost if e.low() > t.value => Status::Missed,
+            Op::AtMost => Status::Unsure,
+        };
+        let (low, high) = if e.half_width.is_finite() {
+            (value(e.low(), share), value(e.high(), share))
+        } else {
+            ("-".into(), "-".into())
+        };
+        lines.push(Line {
+            status,
+            text: fill(
+                w.plan_target,
+                &[
+                    ("target", t.to_string()),
+                    ("value", value(e.mean, share)),
+                    ("low", low),
+                    ("high", high),
+                    ("status", status.word(w).to_string()),
+                ],
+            ),
+        });
+    }
+    let worse: Vec<String> = changes
+        .iter()
+        .filter(|c| c.worse)
+        .map(|c| format!("{} {} → {}", c.key, value(c.before.mean, c.share), value(c.after.mean, c.share)))
+        .collect();
+    lines.push(if worse.is_empty() {
+        Line { status: Status::Note, text: w.none_worse.to_string() }
+    } else {
+        Line { status: Status::Missed, text: fill(w.worse, &[("list", worse.join(w.separator))]) }
+    });
+    lines
+}
+
+/// The verdict of a sweep: how many points meet the completion target, and
+/// along the first axis the lowest value that does (for each value of the
+/// second axis, if any).
+pub fn sweep_verdict(
+    s: &Scenario,
+    axes: &[String],
+    points: &[PointResult],
+    l: &Labels,
+) -> (Vec<Line>, Vec<(f64, String)>) {
+    let w = l.verdict;
+    let required = s.required().completion;
+    let key = within_target_key(*s.completion_target());
+    let meets = |p: &PointResult| p.estimate(&key).is_some_and(|e| Status::of(e, required) == Status::Met);
+    let met = points.iter().filter(|p| meets(p)).count();
+    let mut lines = vec![Line {
+        status: if met > 0 { Status::Met } else { Status::Missed },
+        text: fill(
+            w.sweep_points,
+            &[
+                ("met", met.to_string()),
+                ("of", points.len().to_string()),
+                ("required", pct(required)),
+                ("target", format!("{}", s.completion_target())),
+            ],
+        ),
+    }];
+    let mut marks = Vec::new();
+    let groups: Vec<Option<f64>> = if axes.len() > 1 {
+        let mut g: Vec<f64> = points.iter().map(|p| p.values[1]).collect();
+        g.sort_by(f64::total_cmp);
+        g.dedup();
+        g.into_iter().map(Some).collect()
+    } else {
+        vec![None]
+    };
+    for g in groups {
+        let lowest = points
+            .iter()
+            .filter(|p| g.is_none_or(|g| p.values[1] == g) && meets(p))
+            .min_by(|a, b| a.values[0].total_cmp(&b.values[0]));
+        let within = g.map_or(String::new(), |g| format!(" ({} = {g})", axes[1]));
+        match lowest.and_then(|p| p.estimate(&key).map(|e| (p, e))) {
+            Some((p, e)) => {
+                let (low, high) = interval(e);
+                lines.push(Line {
+                    status: Status::Note,
+                    text: fill(
+                        w.sweep_lowest,
+                        &[
+                            ("axis", axes[0].clone()),
+                            ("value", format!("{}{within}", p.values[0])),
+                            ("share", pct(e.mean)),
+                            ("low", low),
+                            ("high", high),
+                        ],
+                    ),
+                });
+                marks.push((p.values[0], format!("{}{within}", p.values[0])));
+            }
+            None => lines.push(Line { status: Status::Missed, text: fill(w.sweep_none, &[("within", within)]) }),
+        }
+    }
+    (lines, marks)
 }
 
 /// The verdict as an HTML block with id `verdict`.
