@@ -385,6 +385,8 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
         );
     }
     params += "</table>";
+    // Each table scrolls on its own on a narrow screen.
+    let params = params.replace("<table>", "<div class=\"scroll\"><table>").replace("</table>", "</table></div>");
 
     let body = format!(
         r#"<h1>{title}: {name}</h1>

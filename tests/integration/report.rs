@@ -68,44 +68,144 @@ fn chinese_labels_with_lang_zh() {
     assert!(html.contains("lang=\"zh-CN\"") && html.contains("目标时限内办结"));
 }
 
-/// Headless Chromium opens the report, logs no console error, and takes a
-/// screenshot. CI installs Chromium (`.ci/run`) and there (`CI` set) a
-/// missing browser fails the test; on a developer's machine without it the
-/// test says so and passes, since nothing else here needs a browser.
-#[test]
-fn report_opens_in_headless_chromium() {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists())
-    else {
-        assert!(std::env::var_os("CI").is_none(), "CI must run this test: Chromium is not installed");
+/// The browser, or None on a developer's machine without it (CI installs
+/// Chromium in `.ci/run`, and there, with `CI` set, a missing browser fails).
+fn chromium() -> Option<&'static str> {
+    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].into_iter().find(|p| Path::new(p).exists());
+    if found.is_none() {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the browser tests: Chromium is not installed");
         eprintln!("skipped: Chromium is not installed (apt-get install chromium)");
-        return;
-    };
+    }
+    found
+}
+
+fn headless(chromium: &str, width: u32, profile: &Path) -> Command {
+    let mut c = Command::new(chromium);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--window-size={width},2400"))
+    .arg(format!("--user-data-dir={}", profile.display()));
+    c
+}
+
+/// Checks a page as a reader's browser shows it, run after it loads: the page
+/// is no wider than the window, every image loaded, and every text of every
+/// chart lies inside its chart.
+const CHECKS: &str = r#"<script>
+window.addEventListener('load', () => {
+  const out = [];
+  const page = document.documentElement;
+  if (page.scrollWidth > window.innerWidth + 1) {
+    const wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'));
+    out.push('page ' + page.scrollWidth + 'px wide in a ' + window.innerWidth + 'px window: ' + wide.slice(0, 3).map(e => e.tagName + (e.id ? '#' + e.id : '') + ' ' + e.textContent.slice(0, 40)).join(' | '));
+  }
+  for (const img of document.images) if (!img.complete || img.naturalWidth === 0) out.push('image not loaded: ' + img.src.slice(0, 80));
+  for (const svg of document.querySelectorAll('svg')) {
+    const box = svg.getBoundingClientRect();
+    for (const t of svg.querySelectorAll('text')) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0 || t.textContent.trim() === '') continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+        out.push('text outside chart ' + svg.parentNode.id + ': ' + t.textContent.trim());
+    }
+  }
+  parent.postMessage('RESULT' + '=' + JSON.stringify(out) + '=' + 'END', '*');
+});
+</script>"#;
+
+/// A page that shows `checked.html` in a frame `width` px wide (a phone's
+/// viewport: headless windows are at least 500 px) and writes what the
+/// frame's checks report into its own page.
+fn frame(width: u32) -> String {
+    format!(
+        r#"<!DOCTYPE html><html><body style="margin:0"><iframe src="checked.html" style="width:{width}px;height:2400px;border:0"></iframe>
+<script>addEventListener('message', e => {{ const p = document.createElement('pre'); p.textContent = e.data; document.body.appendChild(p); }});</script>
+</body></html>"#
+    )
+}
+
+/// Every report (run, comparison, sweep, plan and roster; English and
+/// Chinese) in headless Chromium at 1400 and 390 px: no console message, no
+/// horizontal overflow, every image loaded, no chart text outside its chart.
+#[test]
+fn every_report_reads_in_a_browser_at_desktop_and_phone_width() {
+    let Some(chromium) = chromium() else { return };
+    let dir = temp_dir("browser");
+    let out = dir.to_str().unwrap();
+    let scenarios = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let county = format!("{scenarios}/county.toml");
+    let lunch = format!("{scenarios}/pairs/municipal_lunch.toml");
+    let municipal = format!("{scenarios}/municipal.toml");
+    let mut reports = Vec::new();
+    for lang in ["en", "zh"] {
+        let o = format!("{out}/{lang}");
+        let target = "within_60_min >= 0.95";
+        let commands: [&[&str]; 5] = [
+            &["run", &county, "-r", "5"],
+            &["compare", &municipal, &lunch, "-r", "5"],
+            &["sweep", &county, "--set", "pool.accept_windows.count=11..13", "-r", "5"],
+            &["plan", &county, "--target", target, "-r", "5"],
+            &["plan", &county, "--shifts", "--target", target, "-r", "5"],
+        ];
+        for args in commands {
+            let mut args = args.to_vec();
+            args.extend(["--lang", lang, "-q", "-o", &o]);
+            let run = hallsim(&args);
+            // A plan that cannot confirm its claim ends with 4 and still writes its report.
+            assert!(matches!(run.status.code(), Some(0 | 4)), "{args:?}: {}", String::from_utf8_lossy(&run.stderr));
+        }
+        for name in ["county", "comparison", "county-sweep", "county-plan", "county-roster"] {
+            reports.push(Path::new(&o).join(name).join("report.html"));
+        }
+    }
+    let profile = temp_dir("browser-profile");
+    for report in &reports {
+        let html = std::fs::read_to_string(report).unwrap_or_else(|e| panic!("{}: {e}", report.display()));
+        assert!(html.contains("<section id=\"verdict\">"), "{}: no verdict", report.display());
+        let checked = report.with_file_name("checked.html");
+        std::fs::write(&checked, html.replace("</body>", &format!("{CHECKS}</body>"))).unwrap();
+        for width in [1400, 390] {
+            let wrapper = report.with_file_name(format!("frame-{width}.html"));
+            std::fs::write(&wrapper, frame(width)).unwrap();
+            let result = headless(chromium, 1500, &profile)
+                .args(["--dump-dom", "--virtual-time-budget=5000"])
+                .arg(format!("file://{}", wrapper.display()))
+                .output()
+                .unwrap();
+            let log = String::from_utf8_lossy(&result.stderr);
+            let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
+            assert!(console.is_empty(), "{} at {width} px: console messages {console:?}", report.display());
+            let dom = String::from_utf8_lossy(&result.stdout);
+            let found = dom.split("RESULT=").nth(1).and_then(|r| r.split("=END").next());
+            assert_eq!(found, Some("[]"), "{} at {width} px", report.display());
+        }
+    }
+}
+
+/// Headless Chromium draws the report: the screenshot is not blank.
+#[test]
+fn report_screenshot_is_not_blank() {
+    let Some(chromium) = chromium() else { return };
     let out = run_municipal("chromium", &[]);
     let shot = out.join("report-screenshot.png");
     let profile = temp_dir("chromium-profile");
-    let result = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1200,2400",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+    let result = headless(chromium, 1200, &profile)
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", out.join("report.html").display()))
         .output()
         .unwrap();
-    let log = String::from_utf8_lossy(&result.stderr);
-    let console: Vec<&str> = log.lines().filter(|l| l.contains("CONSOLE")).collect();
-    assert!(console.is_empty(), "console messages: {console:?}");
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     let (ink, colours) = {
         let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).expect("a screenshot")));
         let mut reader = decoder.read_info().unwrap();
