@@ -293,7 +293,7 @@ fn write_run(dir: &OutputDir, s: &LoadedScenario, result: &RunResult, o: &RunOpt
 /// written is an error. Returns what was written.
 fn write_charts(dir: &OutputDir, s: &LoadedScenario, result: &RunResult, lang: Lang) -> Result<Vec<String>, Error> {
     let labels = lang.labels();
-    let data = ChartData::new(&s.scenario, result, &files::reported_hours(s, result));
+    let data = ChartData::new(&s.scenario, result, &files::reported_hours(s, result), lang == Lang::Zh);
     let mut charts = Vec::new();
     for chart in render_all(&data, labels) {
         charts.extend(write_chart(chart, dir)?);

@@ -210,6 +210,7 @@ fn cell(e: Option<&Estimate>, share: bool) -> String {
 /// One row per case type (where there are several): the completion target,
 /// the wait, the time to completion, and each stage on its route within budget.
 fn by_case_type(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
+    let zh = l.lang == "zh";
     if sc.case_types.len() < 2 {
         return String::new();
     }
@@ -219,14 +220,14 @@ fn by_case_type(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
         l.case_type, l.within_target_card, l.wait_mean_card, l.minutes, l.time_to_completion, l.minutes
     );
     for st in &sc.stages {
-        head += &format!("<th>{} ≤ {:.0} {}</th>", esc(&st.name), st.budget, l.minutes);
+        head += &format!("<th>{} ≤ {:.0} {}</th>", esc(st.shown(zh)), st.budget, l.minutes);
     }
     let mut rows = head + "</tr>";
     for t in &sc.case_types {
         let p = format!("type.{}", t.name);
         rows += &format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-            esc(&t.name),
+            esc(t.shown(zh)),
             cell(r.estimate(&format!("{p}.{target}")), true),
             cell(r.estimate(&format!("{p}.wait_mean")), false),
             cell(r.estimate(&format!("{p}.time_in_system_mean")), false)
@@ -242,6 +243,7 @@ fn by_case_type(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
 /// One row per hall of a city (where there are several): arrivals, the wait,
 /// and the most people in it at once.
 fn by_hall(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
+    let zh = l.lang == "zh";
     if sc.sites.len() < 2 {
         return String::new();
     }
@@ -253,7 +255,7 @@ fn by_hall(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
         let p = format!("site.{}", h.name);
         rows += &format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&h.name),
+            esc(h.shown(zh)),
             cell(r.estimate(&format!("{p}.arrived")), false),
             cell(r.estimate(&format!("{p}.wait_mean")), false),
             cell(r.estimate(&format!("{p}.present_max")), false)
@@ -307,6 +309,7 @@ th, td {{ border: 1px solid #ddd; padding: 4px 8px; text-align: left; }}
 }
 
 pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labels) -> String {
+    let zh = l.lang == "zh";
     let sc = &s.scenario;
     let mut cards = String::new();
     if let Some(e) = r.estimate(&within_target_key(sc.completion_target)) {
@@ -361,13 +364,13 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
     }
     params += &format!("<table><tr><th>{}</th><th>{}</th></tr>", l.stage, l.budget);
     for st in &sc.stages {
-        params += &format!("<tr><td>{}</td><td>{:.0} {}</td></tr>", esc(&st.name), st.budget, l.minutes);
+        params += &format!("<tr><td>{}</td><td>{:.0} {}</td></tr>", esc(st.shown(zh)), st.budget, l.minutes);
     }
     params += &format!("</table><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>", l.pool, l.count, l.serves);
     for p in &sc.pools {
-        let serves: Vec<&str> = p.stages.iter().map(|&i| sc.stages[i].name.as_str()).collect();
+        let serves: Vec<&str> = p.stages.iter().map(|&i| sc.stages[i].shown(zh)).collect();
         params +=
-            &format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&p.name), p.count, esc(&serves.join(", ")));
+            &format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(p.shown(zh)), p.count, esc(&serves.join(", ")));
     }
     params += &format!(
         "</table><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
@@ -375,10 +378,10 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
     );
     for t in &sc.case_types {
         let route: Vec<String> =
-            t.route.iter().map(|st| format!("{} {:.1}", sc.stages[st.stage].name, st.service.mean())).collect();
+            t.route.iter().map(|st| format!("{} {:.1}", sc.stages[st.stage].shown(zh), st.service.mean())).collect();
         params += &format!(
             "<tr><td>{}</td><td>{:.0}%</td><td>{}</td><td>{}</td></tr>",
-            esc(&t.name),
+            esc(t.shown(zh)),
             t.share * 100.0,
             esc(&route.join(" → ")),
             if t.counts_toward_target { l.yes } else { l.no }

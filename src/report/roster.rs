@@ -183,7 +183,7 @@ pub fn duty_panels(r: &Roster, s: &Scenario, l: &Labels) -> Vec<study::XyPanel> 
                 (label.to_string(), (0..r.grid.len()).map(|i| (x(i), flat(f64::from(duty[i])))).collect())
             };
             study::XyPanel {
-                title: s.pools[p].name.clone(),
+                title: s.pools[p].shown(l.lang == "zh").to_string(),
                 x_desc: l.hour_of_day.to_string(),
                 share: false,
                 curves: vec![curve(l.required_staff, &r.required[p]), curve(l.on_duty, &r.best.duty[p])],

@@ -97,17 +97,17 @@ fn short_hours(r: &RunResult, key: &str, required: f64, most: usize) -> Vec<Stri
         .collect()
 }
 
-/// The keys `prefix<name>suffix` over `names` whose mean is below
-/// `required`, the worst `most`, worst first, as "name 82.1%".
+/// The keys `key(name)` over (name, label) pairs whose mean is below
+/// `required`, the worst `most`, worst first, as "label 82.1%".
 fn short_names<'a>(
     r: &RunResult,
-    names: impl Iterator<Item = &'a str>,
+    names: impl Iterator<Item = (&'a str, &'a str)>,
     key: impl Fn(&str) -> String,
     required: f64,
     most: usize,
 ) -> Vec<String> {
     let mut short: Vec<(&str, f64)> = names
-        .filter_map(|n| r.estimate(&key(n)).map(|e| (n, e.mean)))
+        .filter_map(|(n, label)| r.estimate(&key(n)).map(|e| (label, e.mean)))
         .filter(|&(_, m)| m.is_finite() && m < required)
         .collect();
     short.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -118,6 +118,7 @@ fn short_names<'a>(
 /// what was lost on the way (gave up, absent, sent home, turned away) and
 /// the peak in the hall.
 pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
+    let zh = l.lang == "zh";
     let w = l.verdict;
     let req = *s.required();
     let list = |v: Vec<String>| v.join(w.separator);
@@ -143,7 +144,7 @@ pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
         }
         let types = short_names(
             r,
-            s.case_types().iter().filter(|t| t.counts_toward_target).map(|t| t.name.as_str()),
+            s.case_types().iter().filter(|t| t.counts_toward_target).map(|t| (t.name.as_str(), t.shown(zh))),
             |n| format!("type.{n}.{target_key}"),
             req.completion,
             3,
@@ -162,7 +163,7 @@ pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
         let mut text = fill(
             w.stage,
             &[
-                ("stage", st.name.clone()),
+                ("stage", st.shown(zh).to_string()),
                 ("share", pct(e.mean)),
                 ("budget", budget.clone()),
                 ("low", low),
@@ -197,7 +198,7 @@ pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
             }
             let types = short_names(
                 r,
-                s.case_types().iter().map(|t| t.name.as_str()),
+                s.case_types().iter().map(|t| (t.name.as_str(), t.shown(zh))),
                 |n| format!("type.{n}.{p}.within_budget"),
                 req.stage_budget,
                 3,
@@ -212,7 +213,7 @@ pub fn run_verdict(s: &Scenario, r: &RunResult, l: &Labels) -> Vec<Line> {
         let worst = s
             .sites()
             .iter()
-            .filter_map(|h| r.estimate(&format!("site.{}.wait_mean", h.name)).map(|e| (h.name.as_str(), e.mean)))
+            .filter_map(|h| r.estimate(&format!("site.{}.wait_mean", h.name)).map(|e| (h.shown(zh), e.mean)))
             .filter(|(_, m)| m.is_finite())
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((hall, wait)) = worst {

@@ -111,6 +111,10 @@ pub struct ShiftTemplate {
 #[non_exhaustive]
 pub struct Site {
     pub name: String,
+    /// What reports call it (its `label`, or the name).
+    pub label: String,
+    /// What Chinese reports call it (its `label_zh`, or `label`).
+    pub label_zh: String,
     /// Share of arrivals whose home hall this is, in (0, 1].
     pub share: f64,
 }
@@ -267,6 +271,10 @@ pub struct Required {
 #[non_exhaustive]
 pub struct Stage {
     pub name: String,
+    /// What reports call it (its `label`, or the name).
+    pub label: String,
+    /// What Chinese reports call it (its `label_zh`, or `label`).
+    pub label_zh: String,
     /// Time budget for the stage (queue plus service), minutes, > 0.
     pub budget: f64,
     /// Whether the person must be present (at a window) during the stage.
@@ -277,6 +285,10 @@ pub struct Stage {
 #[non_exhaustive]
 pub struct Pool {
     pub name: String,
+    /// What reports call it (its `label`, or the name).
+    pub label: String,
+    /// What Chinese reports call it (its `label_zh`, or `label`).
+    pub label_zh: String,
     /// Windows or staff on duty, except inside `schedule` intervals.
     pub count: u32,
     /// Intervals of each day with another number on duty (lunch, peaks):
@@ -296,6 +308,10 @@ pub struct Pool {
 #[non_exhaustive]
 pub struct CaseType {
     pub name: String,
+    /// What reports call it (its `label`, or the name).
+    pub label: String,
+    /// What Chinese reports call it (its `label_zh`, or `label`).
+    pub label_zh: String,
     /// Share of arrivals, in (0, 1].
     pub share: f64,
     /// Whether the case counts toward the completion target.
@@ -426,3 +442,16 @@ pub fn clock(minutes: f64) -> String {
     let m = minutes.round() as i64;
     format!("{:02}:{:02}", m / 60, m % 60)
 }
+
+/// The name a report shows for a stage, pool, case type or hall.
+macro_rules! shown_name {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// Its `label_zh` in a Chinese report (`zh`), else its `label` (each the name when unset).
+            pub fn shown(&self, zh: bool) -> &str {
+                if zh { &self.label_zh } else { &self.label }
+            }
+        }
+    )*};
+}
+shown_name!(Stage, Pool, CaseType, Site);

@@ -115,6 +115,8 @@ pub struct Arrivals {
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub name: S<String>,
+    pub label: Option<S<String>>,
+    pub label_zh: Option<S<String>>,
     pub budget_minutes: Option<S<f64>>,
     pub present: Option<S<bool>>,
 }
@@ -123,6 +125,8 @@ pub struct Stage {
 #[serde(deny_unknown_fields)]
 pub struct Pool {
     pub name: S<String>,
+    pub label: Option<S<String>>,
+    pub label_zh: Option<S<String>>,
     pub count: S<i64>,
     pub stages: S<Vec<S<String>>>,
     pub case_types: Option<S<Vec<S<String>>>>,
@@ -134,6 +138,8 @@ pub struct Pool {
 #[serde(deny_unknown_fields)]
 pub struct Site {
     pub name: S<String>,
+    pub label: Option<S<String>>,
+    pub label_zh: Option<S<String>>,
     pub share: S<f64>,
 }
 
@@ -176,6 +182,8 @@ pub struct ScheduleEntry {
 #[serde(deny_unknown_fields)]
 pub struct CaseType {
     pub name: S<String>,
+    pub label: Option<S<String>>,
+    pub label_zh: Option<S<String>>,
     pub share: S<f64>,
     pub counts_toward_target: Option<S<bool>>,
     pub priority: Option<S<i64>>,

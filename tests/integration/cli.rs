@@ -307,3 +307,21 @@ fn every_command_line_mistake_is_refused_before_any_replication() {
     let out = hallsim(&["check", long.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn a_label_is_a_short_line_of_text() {
+    let text = municipal().replacen("label_zh = \"受理\"", "label_zh = \"\"", 1).replacen(
+        "[[pool]]\nname = \"guides\"",
+        &format!("[[pool]]\nname = \"guides\"\nlabel = \"{}\"", "x".repeat(41)),
+        1,
+    );
+    let (code, err) = check("labels", &text);
+    assert_eq!(code, 1);
+    assert_reports(
+        &err,
+        &[
+            "stage[1].label_zh: must be a text of 1 to 40 characters, no line breaks or tabs, got \"\"",
+            "pool[0].label: must be a text of 1 to 40 characters",
+        ],
+    );
+}

@@ -66,6 +66,8 @@ fn chinese_labels_with_lang_zh() {
     assert!(svg.contains("取号时段"), "the hour axis is labelled in Chinese");
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("lang=\"zh-CN\"") && html.contains("目标时限内办结"));
+    // The shipped labels name stages and pools in Chinese reports, the names in English ones.
+    assert!(html.contains("<td>受理窗口</td>") && !html.contains("<td>accept_windows</td>"), "Chinese labels");
 }
 
 /// The browser, or None on a developer's machine without it (CI installs

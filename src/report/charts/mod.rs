@@ -115,7 +115,8 @@ fn hourly(r: &RunResult, key: &str, hours: &[usize]) -> Vec<(usize, Estimate)> {
 }
 
 impl ChartData {
-    pub fn new(s: &Scenario, r: &RunResult, hours: &[usize]) -> Self {
+    /// `zh`: name things by their Chinese labels.
+    pub fn new(s: &Scenario, r: &RunResult, hours: &[usize], zh: bool) -> Self {
         let est = |key: &str| r.estimate(key).copied();
         let span = (s.completion_target * 2.0).max(r.pooled_time_in_system.quantile(0.99).ceil()).min(480.0);
         ChartData {
@@ -131,7 +132,7 @@ impl ChartData {
                     let series = hourly(r, &format!("pool.{}.utilization", p.name), hours);
                     let duty = hourly(r, &format!("pool.{}.on_duty", p.name), hours);
                     let on_duty = |h: usize| duty.iter().find(|d| d.0 == h).map_or(f64::NAN, |d| d.1.mean);
-                    (p.name.clone(), series.into_iter().map(|(h, e)| (h, e.mean, on_duty(h))).collect())
+                    (p.shown(zh).to_string(), series.into_iter().map(|(h, e)| (h, e.mean, on_duty(h))).collect())
                 })
                 .collect(),
             stages: s
@@ -140,7 +141,7 @@ impl ChartData {
                 .filter_map(|st| {
                     let within = est(&format!("stage.{}.within_budget", st.name))?;
                     let time = est(&format!("stage.{}.time_mean", st.name))?;
-                    within.mean.is_finite().then(|| (st.name.clone(), st.budget, within, time))
+                    within.mean.is_finite().then(|| (st.shown(zh).to_string(), st.budget, within, time))
                 })
                 .collect(),
             stages_by_hour: s
@@ -148,7 +149,7 @@ impl ChartData {
                 .iter()
                 .map(|st| {
                     let series = hourly(r, &format!("stage.{}.within_budget", st.name), hours);
-                    (st.name.clone(), series.into_iter().map(|(h, e)| (h, e.mean)).collect::<Vec<_>>())
+                    (st.shown(zh).to_string(), series.into_iter().map(|(h, e)| (h, e.mean)).collect::<Vec<_>>())
                 })
                 .filter(|(_, series)| !series.is_empty())
                 .collect(),
@@ -158,7 +159,7 @@ impl ChartData {
             overtime: s
                 .pools
                 .iter()
-                .filter_map(|p| est(&format!("pool.{}.overtime", p.name)).map(|e| (p.name.clone(), e)))
+                .filter_map(|p| est(&format!("pool.{}.overtime", p.name)).map(|e| (p.shown(zh).to_string(), e)))
                 .collect(),
             overrun: est("overrun"),
         }
@@ -359,8 +360,14 @@ mod tests {
     fn shipped_font_covers_every_label() {
         use ab_glyph::{Font, FontRef};
         let font = FontRef::try_from_slice(FONT_BYTES).expect("the shipped font parses");
-        for labels in [&super::super::labels::EN, &super::super::labels::ZH] {
-            let text = format!("{labels:?}");
+        let mut texts: Vec<String> =
+            [&super::super::labels::EN, &super::super::labels::ZH].iter().map(|l| format!("{l:?}")).collect();
+        for file in ["municipal", "district", "county", "city", "cixi", "zhenhai"] {
+            let path = format!("{}/scenarios/{file}.toml", env!("CARGO_MANIFEST_DIR"));
+            let toml = std::fs::read_to_string(path).unwrap();
+            texts.extend(toml.lines().filter(|l| l.starts_with("label")).map(String::from));
+        }
+        for text in texts {
             for c in text.chars().filter(|c| !c.is_control()) {
                 assert_ne!(font.glyph_id(c).0, 0, "the font lacks {c:?}; run assets/fonts/subset.sh");
             }

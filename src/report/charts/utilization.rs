@@ -66,7 +66,7 @@ where
                 chart.draw_series([
                     Text::new(share, (x + 0.5, y + 0.64), centred(LABEL_SIZE).color(&ink)),
                     Text::new(
-                        format!("{} {}", fmt_count(on_duty), l.on_duty),
+                        l.on_duty_cell.replace("{n}", &fmt_count(on_duty)),
                         (x + 0.5, y + 0.32),
                         centred(LABEL_SIZE - 3).color(&ink),
                     ),

@@ -169,6 +169,8 @@ pub(super) fn check_case_types(
                 "a parallel step joins the next step; that step may not be parallel or later itself",
             );
         }
+        let label = c.label(&t.label, &format!("case_type[{i}].label"), t.name.get_ref());
+        let label_zh = label.as_ref().and_then(|l| c.label(&t.label_zh, &format!("case_type[{i}].label_zh"), l));
         if let (
             Some(name),
             Some(share),
@@ -185,9 +187,12 @@ pub(super) fn check_case_types(
             never_leave_share,
             problem_share,
             ok && !matches!(patience, Some(None)),
-        ) {
+        ) && let (Some(label), Some(label_zh)) = (label, label_zh)
+        {
             case_types.push(CaseType {
                 name,
+                label,
+                label_zh,
                 share,
                 counts_toward_target: counts,
                 priority: priority as u8,

@@ -45,6 +45,8 @@ const SHARE_TOLERANCE: f64 = 1e-6;
 pub const DEFAULT_BUDGET: f64 = 20.0;
 /// Default completion target, minutes.
 pub const DEFAULT_COMPLETION_TARGET: f64 = 60.0;
+/// Most characters in a `label`.
+pub const MAX_LABEL_LEN: usize = 40;
 /// Longest duration or duration target, minutes: the bound distributions keep.
 pub const MAX_DURATION_MINUTES: f64 = crate::dist::MAX_MINUTES;
 /// Most entries of `targets.wait_minutes`.
@@ -127,6 +129,22 @@ impl Checker {
                 format!(
                     "must be a name of 1 to {MAX_NAME_LEN} letters, digits, '_' and '-' (it names output columns and folders), got {s:?}"
                 ),
+            )
+        }
+    }
+
+    /// The name people read for `name`: its `label` (any text, 1 to
+    /// [`MAX_LABEL_LEN`] characters, no control characters), or the name itself.
+    fn label(&mut self, v: &Option<S<String>>, path: &str, name: &str) -> Option<String> {
+        let Some(v) = v else { return Some(name.to_string()) };
+        let s = v.get_ref();
+        if !s.trim().is_empty() && s.chars().count() <= MAX_LABEL_LEN && !s.chars().any(char::is_control) {
+            Some(s.clone())
+        } else {
+            self.err(
+                v.span(),
+                path,
+                format!("must be a text of 1 to {MAX_LABEL_LEN} characters, no line breaks or tabs, got {s:?}"),
             )
         }
     }

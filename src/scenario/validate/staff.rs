@@ -51,8 +51,10 @@ pub(super) fn check_stages<'a>(c: &mut Checker, r: &'a RawScenario) -> Stages<'a
             None => Some(DEFAULT_BUDGET),
         };
         let present = s.present.as_ref().is_none_or(|p| *p.get_ref());
-        if let (Some(name), Some(budget)) = (name, budget) {
-            stages.push(Stage { name, budget, present });
+        let label = c.label(&s.label, &format!("stage[{i}].label"), s.name.get_ref());
+        let label_zh = label.as_ref().and_then(|l| c.label(&s.label_zh, &format!("stage[{i}].label_zh"), l));
+        if let (Some(name), Some(budget), Some(label), Some(label_zh)) = (name, budget, label, label_zh) {
+            stages.push(Stage { name, label, label_zh, budget, present });
         }
     }
     let stage_list: Vec<&str> = r.stages.iter().map(|s| s.get_ref().name.get_ref().as_str()).collect();
@@ -80,8 +82,10 @@ pub(super) fn check_sites<'a>(c: &mut Checker, r: &'a RawScenario) -> Sites<'a> 
         let name = c.ident(&v.name, &format!("site[{i}].name"));
         let share = c.num(&v.share, &format!("site[{i}].share"));
         site_share_sum += v.share.get_ref();
-        if let (Some(name), Some(share)) = (name, share) {
-            sites.push(Site { name, share });
+        let label = c.label(&v.label, &format!("site[{i}].label"), v.name.get_ref());
+        let label_zh = label.as_ref().and_then(|l| c.label(&v.label_zh, &format!("site[{i}].label_zh"), l));
+        if let (Some(name), Some(share), Some(label), Some(label_zh)) = (name, share, label, label_zh) {
+            sites.push(Site { name, label, label_zh, share });
         }
     }
     if let Some(first) = r.sites.first()
@@ -251,8 +255,11 @@ pub(super) fn check_pools(c: &mut Checker, r: &RawScenario, stages: &Stages, sit
                 ),
             },
         };
-        if let (Some(name), Some(count), Some(site)) = (name, count, site) {
-            pools.push(Pool { name, count: count as u32, schedule, stages: served, case_types, site });
+        let label = c.label(&p.label, &format!("pool[{i}].label"), p.name.get_ref());
+        let label_zh = label.as_ref().and_then(|l| c.label(&p.label_zh, &format!("pool[{i}].label_zh"), l));
+        if let (Some(name), Some(count), Some(site), Some(label), Some(label_zh)) = (name, count, site, label, label_zh)
+        {
+            pools.push(Pool { name, label, label_zh, count: count as u32, schedule, stages: served, case_types, site });
         }
     }
 
