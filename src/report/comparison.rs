@@ -150,17 +150,23 @@ pub fn table(c: &Comparison) -> String {
     }];
     for row in c.rows.iter().filter(|r| headline(&r.key)) {
         let mut cells = vec![row.key.clone(), row.estimates[0].map_or("-".into(), |e| fmt(row.unit, e.mean))];
+        // A difference of shares is in percentage points.
+        let diff = |x: f64| match (x.is_finite(), row.unit == "share") {
+            (false, _) => "-".to_string(),
+            (true, true) => format!("{:.1}", x * 100.0),
+            (true, false) => format!("{x:.1}"),
+        };
+        let points = if row.unit == "share" { " pts" } else { "" };
         for i in 1..c.names.len() {
             cells.push(match row.differences[i] {
+                Some(d) if d.is_zero() => "0".into(),
+                Some(d) if !d.mean.is_finite() => "-".into(),
                 Some(d) => {
                     let star = if row.significant(i) { " *" } else { "" };
-                    let hw = if d.half_width.is_finite() {
-                        format!(" ± {}", fmt(row.unit, d.half_width))
-                    } else {
-                        String::new()
-                    };
+                    let hw =
+                        if d.half_width.is_finite() { format!(" ± {}", diff(d.half_width)) } else { String::new() };
                     let sign = if d.mean > 0.0 { "+" } else { "" };
-                    format!("{sign}{}{hw}{star}", fmt(row.unit, d.mean))
+                    format!("{sign}{}{points}{hw}{star}", diff(d.mean))
                 }
                 None => "-".into(),
             });
@@ -181,7 +187,7 @@ pub fn table(c: &Comparison) -> String {
             .collect();
         out += &format!("  {}\n", line.join("  "));
     }
-    out += "  * the 95% interval of the paired difference excludes 0\n";
+    out += "  pts: percentage points; * the 95% interval of the paired difference excludes 0\n";
     out
 }
 

@@ -19,7 +19,7 @@ pub fn headline(key: &str) -> bool {
             | "queue_mean"
             | "overrun"
     ) || ((key.starts_with("within_") || key.starts_with("first_trip_within_")) && key.ends_with("_min"))
-        || key.ends_with(".within_budget")
+        || (key.ends_with(".within_budget") && !key.starts_with("type."))
         || key.ends_with(".utilization")
         || key.ends_with(".overtime")
 }
