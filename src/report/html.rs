@@ -336,7 +336,7 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
     }
 
     let figures: String = charts.iter().map(figure).collect();
-    let every = every_figure(r, l);
+    let every = every_figure(sc, r, l);
     let sections = by_case_type(sc, r, l) + &by_hall(sc, r, l);
 
     let mut params = String::new();
@@ -423,7 +423,43 @@ pub fn report_html(s: &LoadedScenario, r: &RunResult, charts: &[Chart], l: &Labe
 }
 
 /// Every scalar figure of the run with its interval, unit and meaning.
-fn every_figure(r: &RunResult, l: &Labels) -> String {
+/// The Chinese name of a KPI key: its figure's name after the stage, pool,
+/// case type or hall it belongs to (by their `label_zh`); None when unknown.
+fn zh_name(sc: &Scenario, key: &str) -> Option<String> {
+    let figure = |rest: &str| -> Option<String> {
+        let number = rest.split(['_', '.']).find_map(|w| w.parse::<f64>().ok().map(|_| w.to_string()));
+        let pattern = number.as_ref().map_or(rest.to_string(), |n| {
+            rest.replacen(&format!("_{n}_"), "_{N}_", 1).replacen(&format!(".{n}."), ".{N}.", 1)
+        });
+        super::labels::ZH_FIGURES
+            .iter()
+            .find(|(k, _)| *k == pattern)
+            .map(|(_, zh)| zh.replace("{N}", number.as_deref().unwrap_or("")))
+    };
+    let parts: Vec<&str> = key.splitn(3, '.').collect();
+    let entity = |kind: &str, name: &str| -> Option<String> {
+        match kind {
+            "stage" => sc.stages.iter().find(|x| x.name == name).map(|x| x.label_zh.clone()),
+            "pool" => sc.pools.iter().find(|x| x.name == name).map(|x| x.label_zh.clone()),
+            "type" => sc.case_types.iter().find(|x| x.name == name).map(|x| x.label_zh.clone()),
+            "site" => sc.sites.iter().find(|x| x.name == name).map(|x| x.label_zh.clone()),
+            _ => None,
+        }
+    };
+    match parts.as_slice() {
+        [kind, name, rest] if *kind == "type" && rest.starts_with("stage.") => {
+            let (_, stage_rest) = rest.split_once('.')?;
+            let (stage, m) = stage_rest.split_once('.')?;
+            Some(format!("{}·{}{}", entity("type", name)?, entity("stage", stage)?, figure(m)?))
+        }
+        [kind, name, rest] if ["stage", "pool", "type", "site"].contains(kind) => {
+            Some(format!("{}{}", entity(kind, name)?, figure(rest)?))
+        }
+        _ => figure(key),
+    }
+}
+
+fn every_figure(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
     let mut out = format!(
         "<div class=\"scroll\"><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
         l.figure_column, l.value_column, l.meaning_column
@@ -431,9 +467,13 @@ fn every_figure(r: &RunResult, l: &Labels) -> String {
     for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
         let (mean, hw) = table::value(d.unit, e);
         let unit = if d.unit == "share" { String::new() } else { format!(" {}", d.unit) };
+        let name = match zh_name(sc, &d.key).filter(|_| l.lang == "zh") {
+            Some(zh) => format!("{}<br /><span class=\"meta\">{}</span>", esc(&zh), esc(&d.key)),
+            None => esc(&d.key),
+        };
         out += &format!(
             "<tr><td>{}</td><td>{} {}{}</td><td>{}</td></tr>",
-            esc(&d.key),
+            name,
             mean,
             hw,
             esc(&unit),

@@ -432,6 +432,58 @@ pub const ZH: Labels = Labels {
     verdict: &ZH_VERDICT,
 };
 
+/// Chinese names of the KPIs, by the last part of their key (after the
+/// stage, pool, case type or hall they belong to); `{N}` is the key's number.
+pub const ZH_FIGURES: &[(&str, &str)] = &[
+    ("arrived", "取号人数"),
+    ("completed", "办结人数"),
+    ("one_trip", "一次办结率"),
+    ("trips_per_case", "每件来厅次数"),
+    ("completed_later", "次日后办结件数"),
+    ("sent_home", "劝返率"),
+    ("returns", "再次来厅人次"),
+    ("absent", "过号未到率"),
+    ("diverted", "厅外办理件数"),
+    ("wait_mean", "平均叫号等待"),
+    ("wait_p50", "叫号等待中位数"),
+    ("wait_p90", "叫号等待 90 分位"),
+    ("wait_p95", "叫号等待 95 分位"),
+    ("wait_max", "最长叫号等待"),
+    ("waited", "需等待比例"),
+    ("wait_within_{N}_min", "{N} 分钟内叫号率"),
+    ("wait_mean_all", "平均等待（含离开者）"),
+    ("case_wait_mean", "每件累计等待均值"),
+    ("case_wait_p90", "每件累计等待 90 分位"),
+    ("turned_away", "未能入厅率"),
+    ("balked", "见队放弃率"),
+    ("abandoned", "放弃离开率"),
+    ("time_in_system_mean", "平均办理总时长"),
+    ("time_in_system_p50", "办理总时长中位数"),
+    ("time_in_system_p90", "办理总时长 90 分位"),
+    ("time_in_system_p95", "办理总时长 95 分位"),
+    ("time_in_system_max", "最长办理总时长"),
+    ("within_{N}_min", "{N} 分钟内办结率"),
+    ("first_trip_within_{N}_min", "首次来厅 {N} 分钟内办结率"),
+    ("queue_mean", "平均排队人数"),
+    ("queue_max", "最多排队人数"),
+    ("present_mean", "厅内平均人数"),
+    ("present_max", "厅内最多人数"),
+    ("overrun", "闭厅延时"),
+    ("served", "办理人数"),
+    ("service_mean", "平均办理时长"),
+    ("time_mean", "平均环节用时"),
+    ("within_budget", "时限内完成率"),
+    ("missed_by_service", "因办理超时比例"),
+    ("missed_by_wait", "因等候超时比例"),
+    ("utilization", "忙碌率"),
+    ("overtime", "加班人·分钟"),
+    ("on_duty", "在岗人数"),
+    ("follow_ups", "容缺补件件数"),
+    ("abandoned.wait_mean", "放弃者平均等待"),
+    ("green_channel.wait_mean", "绿色通道平均等待"),
+    ("class.{N}.queue_mean", "优先级 {N} 平均排队人数"),
+];
+
 impl Lang {
     pub fn labels(self) -> &'static Labels {
         match self {

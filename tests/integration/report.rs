@@ -68,6 +68,11 @@ fn chinese_labels_with_lang_zh() {
     assert!(html.contains("lang=\"zh-CN\"") && html.contains("目标时限内办结"));
     // The shipped labels name stages and pools in Chinese reports, the names in English ones.
     assert!(html.contains("<td>受理窗口</td>") && !html.contains("<td>accept_windows</td>"), "Chinese labels");
+    // Every figure has a Chinese name, with its key beneath it.
+    for key in ["completed", "stage.accept.missed_by_service", "type.mortgage_first.stage.accept.within_budget"] {
+        assert!(html.contains(&format!("<span class=\"meta\">{key}</span>")), "{key} has no Chinese name");
+    }
+    assert!(html.contains("受理因办理超时比例") && html.contains("抵押权首次登记·受理时限内完成率"));
 }
 
 /// The browser, or None on a developer's machine without it (CI installs

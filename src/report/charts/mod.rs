@@ -362,6 +362,7 @@ mod tests {
         let font = FontRef::try_from_slice(FONT_BYTES).expect("the shipped font parses");
         let mut texts: Vec<String> =
             [&super::super::labels::EN, &super::super::labels::ZH].iter().map(|l| format!("{l:?}")).collect();
+        texts.push(format!("{:?}", super::super::labels::ZH_FIGURES));
         for file in ["municipal", "district", "county", "city", "cixi", "zhenhai"] {
             let path = format!("{}/scenarios/{file}.toml", env!("CARGO_MANIFEST_DIR"));
             let toml = std::fs::read_to_string(path).unwrap();
