@@ -24,7 +24,6 @@ pub struct Band<'a> {
     pub dots: bool,
     /// A horizontal line: (y, label).
     pub reference: Option<(f64, &'a str)>,
-    pub legend: SeriesLabelPosition,
 }
 
 /// The hours to show: from the first to one past the last hour with data.
@@ -40,7 +39,15 @@ where
 {
     let (h0, h1) = hour_range(b.points);
     let (y0, y1) = b.y_range;
-    let mut chart = ChartBuilder::on(root)
+    let fill = b.colour.mix(b.band_opacity).filled();
+    let line = b.colour.stroke_width(3);
+    let mut entries =
+        vec![(b.band_label.to_string(), Mark::Fill(fill.color)), (b.mean_label.to_string(), Mark::Line(b.colour, 3))];
+    if let Some((_, label)) = b.reference {
+        entries.push((label.to_string(), Mark::Line(INK_RED, 2)));
+    }
+    let (plot, key) = with_key(root, &entries);
+    let mut chart = ChartBuilder::on(&plot)
         .caption(b.title, font(TITLE_SIZE))
         .margin(16)
         .x_label_area_size(50)
@@ -65,31 +72,13 @@ where
         .chain(b.points.iter().rev().map(|(h, e)| (mid(*h), (b.bounds)(e).0.max(y0))))
         .filter(|p| p.1.is_finite())
         .collect();
-    let fill = b.colour.mix(b.band_opacity).filled();
-    chart
-        .draw_series(std::iter::once(Polygon::new(band, fill)))?
-        .label(b.band_label)
-        .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 24, y + 6)], fill));
-    let line = b.colour.stroke_width(3);
-    chart
-        .draw_series(LineSeries::new(b.points.iter().map(|(h, e)| (mid(*h), e.mean)), line))?
-        .label(b.mean_label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], line));
+    chart.draw_series(std::iter::once(Polygon::new(band, fill)))?;
+    chart.draw_series(LineSeries::new(b.points.iter().map(|(h, e)| (mid(*h), e.mean)), line))?;
     if b.dots {
         chart.draw_series(b.points.iter().map(|(h, e)| Circle::new((mid(*h), e.mean), 4, b.colour.filled())))?;
     }
-    if let Some((y, label)) = b.reference {
-        chart
-            .draw_series(LineSeries::new([(h0, y), (h1, y)], INK_RED.stroke_width(2)))?
-            .label(label)
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], INK_RED.stroke_width(2)));
+    if let Some((y, _)) = b.reference {
+        chart.draw_series(LineSeries::new([(h0, y), (h1, y)], INK_RED.stroke_width(2)))?;
     }
-    chart
-        .configure_series_labels()
-        .position(b.legend)
-        .background_style(WHITE.mix(0.9))
-        .border_style(INK_GREY)
-        .label_font(font(LABEL_SIZE))
-        .draw()?;
-    Ok(())
+    draw_key(key.as_ref(), &entries, LABEL_SIZE - 1)
 }

@@ -12,7 +12,12 @@ where
     DB::ErrorType: 'static,
 {
     let x_max = d.completion_cdf.last().map_or(d.target_minutes * 2.0, |p| p.0).max(d.target_minutes + 10.0);
-    let mut chart = ChartBuilder::on(root)
+    let entries = [
+        (l.wait_before_call.to_string(), Mark::Line(INK_BLUE, 3)),
+        (l.time_to_completion.to_string(), Mark::Line(INK_ORANGE, 3)),
+    ];
+    let (plot, key) = with_key(root, &entries);
+    let mut chart = ChartBuilder::on(&plot)
         .caption(l.distribution_title, font(TITLE_SIZE))
         .margin(16)
         .x_label_area_size(50)
@@ -36,20 +41,9 @@ where
             font(LABEL_SIZE).color(&color),
         )))?;
     }
-    for (points, label, color) in
-        [(&d.wait_cdf, l.wait_before_call, INK_BLUE), (&d.completion_cdf, l.time_to_completion, INK_ORANGE)]
-    {
-        chart
-            .draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(3)))?
-            .label(label)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+    for (points, color) in [(&d.wait_cdf, INK_BLUE), (&d.completion_cdf, INK_ORANGE)] {
+        chart.draw_series(LineSeries::new(points.iter().copied(), color.stroke_width(3)))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.9))
-        .border_style(INK_GREY)
-        .label_font(font(LABEL_SIZE))
-        .draw()?;
+    draw_key(key.as_ref(), &entries, LABEL_SIZE)?;
     Ok(())
 }

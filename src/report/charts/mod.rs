@@ -22,6 +22,7 @@ mod within_target;
 use std::error::Error;
 use std::sync::Once;
 
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
@@ -68,6 +69,51 @@ fn font(size: u32) -> TextStyle<'static> {
 fn centred(size: u32) -> TextStyle<'static> {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     font(size).pos(Pos::new(HPos::Center, VPos::Center))
+}
+
+/// A mark in a chart's key.
+#[derive(Clone, Copy)]
+enum Mark {
+    Line(RGBColor, u32),
+    Fill(RGBAColor),
+}
+
+/// The width of the key beside a plot, pixels.
+const KEY_WIDTH: u32 = 220;
+
+/// The plot's area and, when there are entries, the key's beside it on the
+/// right, so a key never covers data.
+fn with_key<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(String, Mark)],
+) -> (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>) {
+    let width = area.dim_in_pixel().0;
+    if entries.is_empty() || width < 2 * KEY_WIDTH {
+        return (area.clone(), None);
+    }
+    let (plot, key) = area.split_horizontally(width - KEY_WIDTH);
+    (plot, Some(key))
+}
+
+/// Draws a key: one mark and name per entry, from the top.
+fn draw_key<DB: DrawingBackend>(
+    key: Option<&DrawingArea<DB, Shift>>,
+    entries: &[(String, Mark)],
+    size: u32,
+) -> ChartResult
+where
+    DB::ErrorType: 'static,
+{
+    let Some(key) = key else { return Ok(()) };
+    for (i, (name, mark)) in entries.iter().enumerate() {
+        let y = 60 + (size as i32 + 10) * i as i32;
+        match *mark {
+            Mark::Line(c, w) => key.draw(&PathElement::new(vec![(4, y), (28, y)], c.stroke_width(w)))?,
+            Mark::Fill(c) => key.draw(&Rectangle::new([(4, y - 7), (28, y + 7)], c.filled()))?,
+        }
+        key.draw(&Text::new(name.clone(), (34, y - size as i32 / 2 - 1), font(size)))?;
+    }
+    Ok(())
 }
 
 /// An hour of a pool: (hour of day, utilization, staff on duty).

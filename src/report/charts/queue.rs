@@ -28,7 +28,6 @@ where
             band_opacity: 0.25,
             dots: false,
             reference: None,
-            legend: SeriesLabelPosition::UpperRight,
         },
     )
 }

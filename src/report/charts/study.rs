@@ -178,7 +178,20 @@ where
     let span = (y1 - y0).max(if p.share { 0.01 } else { 1.0 });
     let (y0, y1) = ((y0 - span * 0.08).max(if p.share { 0.0 } else { f64::NEG_INFINITY }), y1 + span * 0.08);
     let (y0, y1) = if p.share { (y0, y1.min(1.0 + span * 0.05)) } else { (y0.max(0.0).min(y1), y1) };
-    let mut chart = ChartBuilder::on(area)
+    let mut entries: Vec<(String, Mark)> = Vec::new();
+    if let Some((_, label)) = &p.line {
+        entries.push((label.clone(), Mark::Line(INK_RED, 2)));
+    }
+    if let Some((_, label)) = &p.mark {
+        entries.push((label.clone(), Mark::Line(INK_GREEN, 2)));
+    }
+    for (k, (label, _)) in p.curves.iter().enumerate() {
+        if !label.is_empty() {
+            entries.push((label.clone(), Mark::Line(COLOURS[k % COLOURS.len()], 3)));
+        }
+    }
+    let (plot, key) = with_key(area, &entries);
+    let mut chart = ChartBuilder::on(&plot)
         .caption(&p.title, font(AXIS_SIZE + 2))
         .margin(12)
         .x_label_area_size(44)
@@ -193,44 +206,25 @@ where
         .axis_desc_style(font(LABEL_SIZE))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
-    if let Some((y, label)) = &p.line {
-        chart
-            .draw_series(LineSeries::new([(x0 - pad, *y), (x1 + pad, *y)], INK_RED.stroke_width(2)))?
-            .label(label.clone())
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], INK_RED.stroke_width(2)));
+    if let Some((y, _)) = &p.line {
+        chart.draw_series(LineSeries::new([(x0 - pad, *y), (x1 + pad, *y)], INK_RED.stroke_width(2)))?;
     }
-    if let Some((x, label)) = &p.mark {
-        chart
-            .draw_series(LineSeries::new([(*x, y0), (*x, y1)], INK_GREEN.stroke_width(2)))?
-            .label(label.clone())
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], INK_GREEN.stroke_width(2)));
+    if let Some((x, _)) = &p.mark {
+        chart.draw_series(LineSeries::new([(*x, y0), (*x, y1)], INK_GREEN.stroke_width(2)))?;
     }
-    for (k, (label, pts)) in p.curves.iter().enumerate() {
+    for (k, (_, pts)) in p.curves.iter().enumerate() {
         let c = COLOURS[k % COLOURS.len()];
         chart.draw_series(pts.iter().map(|(x, e)| {
             let (lo, hi) = bounds(e);
             ErrorBar::new_vertical(*x, lo, e.mean, hi, c.stroke_width(2), 8)
         }))?;
-        let drawn = if p.scatter {
-            chart.draw_series(pts.iter().map(|(x, e)| Circle::new((*x, e.mean), 4, c.filled())))?
+        if p.scatter {
+            chart.draw_series(pts.iter().map(|(x, e)| Circle::new((*x, e.mean), 4, c.filled())))?;
         } else {
-            chart.draw_series(LineSeries::new(pts.iter().map(|(x, e)| (*x, e.mean)), c.stroke_width(3)))?
-        };
-        if !label.is_empty() {
-            drawn
-                .label(label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+            chart.draw_series(LineSeries::new(pts.iter().map(|(x, e)| (*x, e.mean)), c.stroke_width(3)))?;
         }
     }
-    if p.line.is_some() || p.mark.is_some() || p.curves.iter().any(|(l, _)| !l.is_empty()) {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.9))
-            .border_style(INK_GREY)
-            .label_font(font(LABEL_SIZE - 2))
-            .draw()?;
-    }
+    draw_key(key.as_ref(), &entries, LABEL_SIZE - 2)?;
     Ok(())
 }
 

@@ -33,7 +33,6 @@ where
             band_opacity: 0.2,
             dots: true,
             reference: Some((0.95, l.reference_95)),
-            legend: SeriesLabelPosition::LowerLeft,
         },
     )
 }
