@@ -325,3 +325,11 @@ fn a_label_is_a_short_line_of_text() {
         ],
     );
 }
+
+#[test]
+fn a_negative_count_is_one_mistake_not_one_per_case_type() {
+    let (code, err) = check("negative", &municipal().replacen("count = 34 ", "count = -3 ", 1));
+    assert_eq!(code, 1);
+    assert_reports(&err, &["pool[1].count: must be 0 to 100000 (servers), got -3"]);
+    assert!(!err.contains("no pool with staff serves"), "{err}");
+}

@@ -296,6 +296,10 @@ pub(super) fn check_staffing(c: &mut Checker, r: &RawScenario, stages: &Stages, 
                                 .is_none_or(|l| l.get_ref().iter().any(|x| x.get_ref() == ct.name.get_ref()))
                         })
                         .map(|p| {
+                            // A negative count is reported at the pool; it is no second mistake here.
+                            if *p.count.get_ref() < 0 {
+                                return 1;
+                            }
                             let scheduled =
                                 p.schedule.iter().flat_map(|l| l.get_ref().iter().map(|e| *e.count.get_ref()));
                             scheduled.fold(*p.count.get_ref(), i64::max).max(0)
