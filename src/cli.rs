@@ -353,6 +353,8 @@ fn sweep_chart(
         study::XyPanel {
             title: title.to_string(),
             x_desc: axes[0].key.clone(),
+            y_desc: if share { String::new() } else { l.unit("minutes").to_string() },
+            hours: false,
             share,
             curves,
             line,
@@ -452,6 +454,11 @@ fn r_is_share(r: &RunResult, key: &str) -> bool {
     r.kpi_defs.iter().any(|d| d.key == key && d.unit == "share")
 }
 
+/// The unit of a KPI as an axis reads it (none for a share).
+fn unit_of(r: &RunResult, key: &str, l: &crate::report::labels::Labels) -> String {
+    r.kpi_defs.iter().find(|d| d.key == key).map_or("", |d| l.unit(d.unit)).to_string()
+}
+
 /// One panel per target: every staffing tried (staff-hours a day against the
 /// target's figure), the target as a line and the plan marked.
 fn frontier_panels(
@@ -467,6 +474,8 @@ fn frontier_panels(
         .map(|(i, t)| study::XyPanel {
             title: t.to_string(),
             x_desc: l.staff_hours_per_day.to_string(),
+            y_desc: unit_of(result, &t.key, l),
+            hours: false,
             share: r_is_share(result, &t.key),
             curves: vec![(String::new(), tried.iter().filter_map(|(h, e)| e[i].map(|e| (*h, e))).collect())],
             line: Some((t.value, l.target.to_string())),
@@ -933,6 +942,8 @@ fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Erro
         let overlay = study::XyPanel {
             title: l.within_by_hour_title.to_string(),
             x_desc: l.hour_of_ticket.to_string(),
+            y_desc: String::new(),
+            hours: true,
             share: true,
             curves,
             line: Some((base.required.completion, l.target.to_string())),

@@ -466,7 +466,10 @@ fn every_figure(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
     );
     for (d, e) in r.kpi_defs.iter().zip(&r.estimates) {
         let (mean, hw) = table::value(d.unit, e);
-        let unit = if d.unit == "share" { String::new() } else { format!(" {}", d.unit) };
+        let unit = match l.unit(d.unit) {
+            "" => String::new(),
+            u => format!(" {u}"),
+        };
         let name = match zh_name(sc, &d.key).filter(|_| l.lang == "zh") {
             Some(zh) => format!("{}<br /><span class=\"meta\">{}</span>", esc(&zh), esc(&d.key)),
             None => esc(&d.key),

@@ -492,3 +492,20 @@ impl Lang {
         }
     }
 }
+
+impl Labels {
+    /// A KPI's unit as the reader's language writes it; empty for a share,
+    /// which is shown as a percentage.
+    pub fn unit(&self, unit: &'static str) -> &'static str {
+        let zh = self.lang == "zh";
+        match unit {
+            "share" => "",
+            "minutes" if zh => "分钟",
+            "minutes" => "minutes",
+            "people" if zh => "人",
+            "people" => "people",
+            "people/day" if zh => "人/天",
+            other => other,
+        }
+    }
+}

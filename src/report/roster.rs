@@ -185,6 +185,8 @@ pub fn duty_panels(r: &Roster, s: &Scenario, l: &Labels) -> Vec<study::XyPanel> 
             study::XyPanel {
                 title: s.pools[p].shown(l.lang == "zh").to_string(),
                 x_desc: l.hour_of_day.to_string(),
+                y_desc: l.count.to_string(),
+                hours: true,
                 share: false,
                 curves: vec![curve(l.required_staff, &r.required[p]), curve(l.on_duty, &r.best.duty[p])],
                 line: None,

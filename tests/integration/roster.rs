@@ -125,7 +125,20 @@ fn a_roster_covers_its_requirement_and_its_file_reproduces_the_claim() {
     assert_eq!(within["mean"], plan["targets_on_confirmation_seed"][0]["mean"]);
     assert!(within["ci95_low"].as_f64().unwrap() >= 0.95);
     let svg = std::fs::read_to_string(out.join("charts/staffing_by_interval.svg")).unwrap();
-    roxmltree::Document::parse(&svg).expect("the staffing chart is valid SVG");
+    let doc = roxmltree::Document::parse(&svg).expect("the staffing chart is valid SVG");
+    let texts: Vec<&str> =
+        doc.descendants().filter(|n| n.has_tag_name("text")).filter_map(|n| n.text()).map(str::trim).collect();
+    for t in &texts {
+        let t = t.trim();
+        if t.parse::<f64>().is_ok() {
+            assert!(t.parse::<u32>().is_ok(), "a count of staff reads as a whole number, not {t:?}");
+        }
+        if t.contains(':') {
+            assert!(t.len() == 5 && t.ends_with(":00"), "hour ticks read HH:00, not {t:?}");
+        }
+    }
+    assert!(texts.iter().any(|t| t.contains(":00")), "the hour axis is in clock time: {texts:?}");
+    assert!(texts.contains(&"required") && texts.contains(&"on duty"), "one key names both curves: {texts:?}");
     for pool in ["guides", "accept_windows", "inquiry_windows", "approvers", "issue_windows"] {
         assert!(svg.contains(pool), "a panel for {pool}");
     }

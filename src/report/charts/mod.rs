@@ -71,6 +71,25 @@ fn centred(size: u32) -> TextStyle<'static> {
     font(size).pos(Pos::new(HPos::Center, VPos::Center))
 }
 
+/// A text style starting at its position, vertically centred on it.
+fn beside(size: u32) -> TextStyle<'static> {
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
+    font(size).pos(Pos::new(HPos::Left, VPos::Center))
+}
+
+/// How many ticks an axis of `pixels` over `span` units carries: at most one
+/// per `gap` pixels, and for whole units (counts, hours) at most one per unit,
+/// so every tick falls on a whole number.
+fn tick_count(pixels: u32, gap: u32, span: f64, whole: bool) -> usize {
+    let room = (pixels / gap.max(1)).max(2) as usize;
+    if whole { room.min(span.floor() as usize + 1).max(2) } else { room }
+}
+
+/// A whole number as itself; anything between whole numbers as no label.
+fn whole_label(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-6 { format!("{:.0}", x.round()) } else { String::new() }
+}
+
 /// A mark in a chart's key.
 #[derive(Clone, Copy)]
 enum Mark {
@@ -384,9 +403,9 @@ fn category_label(names: &[String], x: f64) -> String {
     }
 }
 
-/// Formats an hour of day as "09:00".
+/// Formats a whole hour of day as "09:00"; anything between hours as no label.
 fn hour_label(h: f64) -> String {
-    format!("{:02}:00", h.round() as i64)
+    if (h - h.round()).abs() < 1e-6 { format!("{:02}:00", h.round() as i64) } else { String::new() }
 }
 
 #[cfg(test)]
@@ -400,6 +419,18 @@ mod tests {
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn whole_axes_tick_only_on_whole_numbers() {
+        // Four staff over 300 pixels: room for 9 ticks, but only 4 whole numbers.
+        assert_eq!(tick_count(300, 32, 3.2, true), 4);
+        assert_eq!(tick_count(300, 32, 3.2, false), 9);
+        assert_eq!(tick_count(10, 32, 40.0, true), 2);
+        assert_eq!(whole_label(3.0), "3");
+        assert_eq!(whole_label(2.5), "");
+        assert_eq!(hour_label(8.0), "08:00");
+        assert_eq!(hour_label(8.5), "");
     }
 
     #[test]

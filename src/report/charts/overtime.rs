@@ -24,7 +24,7 @@ where
     let mut chart = ChartBuilder::on(root)
         .caption(title, font(TITLE_SIZE))
         .margin(16)
-        .x_label_area_size(50)
+        .x_label_area_size(64)
         .y_label_area_size(70)
         .build_cartesian_2d(0.0..n as f64, 0.0..top)?;
     chart
@@ -32,6 +32,7 @@ where
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
         .x_label_formatter(&|x| category_label(&names, *x))
+        .x_desc(l.pool)
         .y_desc(l.server_minutes_per_day)
         .y_label_formatter(&|y| format!("{y:.0}"))
         .label_style(font(LABEL_SIZE))

@@ -16,7 +16,7 @@ where
     let mut chart = ChartBuilder::on(root)
         .caption(l.stages_title, font(TITLE_SIZE))
         .margin(16)
-        .x_label_area_size(50)
+        .x_label_area_size(64)
         .y_label_area_size(70)
         .build_cartesian_2d(0.0..n as f64, 0.0..1.12)?;
     chart
@@ -24,6 +24,7 @@ where
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
         .x_label_formatter(&|x| category_label(&names, *x))
+        .x_desc(l.stage)
         .y_desc(l.share_within_budget)
         .y_label_formatter(&|y| if *y <= 1.0 { format!("{:.0}%", y * 100.0) } else { String::new() })
         .label_style(font(LABEL_SIZE))

@@ -28,6 +28,11 @@ pub type Curve = (String, Vec<(f64, Estimate)>);
 pub struct XyPanel {
     pub title: String,
     pub x_desc: String,
+    /// What the y axis measures, with its unit ("minutes"); empty for a share,
+    /// whose ticks carry "%".
+    pub y_desc: String,
+    /// The x values are hours of the day (ticks read "08:00").
+    pub hours: bool,
     pub share: bool,
     pub curves: Vec<Curve>,
     /// (y, label) of a horizontal target or reference line.
@@ -47,6 +52,11 @@ const COLOURS: [RGBColor; 5] = [INK_BLUE, INK_ORANGE, INK_GREEN, INK_RED, INK_GR
 /// Decimals that tell ticks apart on an axis reaching ±`reach`.
 pub fn decimals(reach: f64) -> usize {
     if reach > 0.0 { (1.0 - (reach / 4.0).log10().floor()).clamp(0.0, 4.0) as usize } else { 1 }
+}
+
+/// Decimals that tell apart ticks at least `step` apart.
+fn tick_decimals(step: f64) -> usize {
+    if step > 0.0 { (-step.log10().floor()).clamp(0.0, 4.0) as usize } else { 1 }
 }
 
 /// `x` with a sign and `d` decimals; a value that rounds to zero reads "0".
@@ -90,8 +100,9 @@ where
         .configure_mesh()
         .disable_x_mesh()
         .x_labels(n * 2 + 1)
+        .y_labels(5)
         .x_label_formatter(&|x| category_label(names, *x))
-        .y_label_formatter(&|y| signed_decimals(*y, decimals(reach)))
+        .y_label_formatter(&|y| signed_decimals(*y, tick_decimals(2.0 * reach / 5.0)))
         .label_style(font(LABEL_SIZE - 2))
         .light_line_style(WHITE.mix(0.0))
         .draw()?;
@@ -102,9 +113,10 @@ where
         let c = if real { COLOURS[(i + 1) % COLOURS.len()] } else { INK_GREY };
         chart.draw_series([ErrorBar::new_vertical(x, lo, mean, hi, c.stroke_width(2), 12)])?;
         chart.draw_series([Circle::new((x, mean), 5, c.filled())])?;
+        // Beside the dot, clear of the interval's caps.
         let text = signed_decimals(mean, decimals(reach));
-        let y = if mean >= 0.0 { hi + reach * 0.1 } else { lo - reach * 0.1 };
-        chart.draw_series([Text::new(text, (x, y), centred(LABEL_SIZE))])?;
+        let label = EmptyElement::at((x, mean)) + Text::new(text, (12, 0), beside(LABEL_SIZE));
+        chart.draw_series([label])?;
     }
     Ok(())
 }
@@ -160,7 +172,33 @@ pub mod compare {
     }
 }
 
-fn xy_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &XyPanel) -> ChartResult
+/// The key of panels drawn side by side: each line and curve once, by label.
+fn xy_entries(panels: &[XyPanel]) -> Vec<(String, Mark)> {
+    let mut entries: Vec<(String, Mark)> = Vec::new();
+    let mut add = |label: &str, mark: Mark| {
+        if !label.is_empty() && !entries.iter().any(|e| e.0 == label) {
+            entries.push((label.to_string(), mark));
+        }
+    };
+    for p in panels {
+        if let Some((_, label)) = &p.line {
+            add(label, Mark::Line(INK_RED, 2));
+        }
+        if let Some((_, label)) = &p.mark {
+            add(label, Mark::Line(INK_GREEN, 2));
+        }
+        for (k, (label, _)) in p.curves.iter().enumerate() {
+            add(label, Mark::Line(COLOURS[k % COLOURS.len()], 3));
+        }
+    }
+    entries
+}
+
+fn is_whole(x: f64) -> bool {
+    (x - x.round()).abs() < 1e-9
+}
+
+fn xy_panel<DB: DrawingBackend>(plot: &DrawingArea<DB, Shift>, p: &XyPanel) -> ChartResult
 where
     DB::ErrorType: 'static,
 {
@@ -175,33 +213,38 @@ where
         y0 = y0.min(y);
         y1 = y1.max(y);
     }
+    // Counts (staff on duty) and swept counts get ticks on whole numbers only.
+    let whole_x = p.hours || xs.iter().all(|&x| is_whole(x));
+    let whole_y = !p.share && ys.iter().all(|&(lo, hi)| is_whole(lo) && is_whole(hi));
     let span = (y1 - y0).max(if p.share { 0.01 } else { 1.0 });
     let (y0, y1) = ((y0 - span * 0.08).max(if p.share { 0.0 } else { f64::NEG_INFINITY }), y1 + span * 0.08);
     let (y0, y1) = if p.share { (y0, y1.min(1.0 + span * 0.05)) } else { (y0.max(0.0).min(y1), y1) };
-    let mut entries: Vec<(String, Mark)> = Vec::new();
-    if let Some((_, label)) = &p.line {
-        entries.push((label.clone(), Mark::Line(INK_RED, 2)));
-    }
-    if let Some((_, label)) = &p.mark {
-        entries.push((label.clone(), Mark::Line(INK_GREEN, 2)));
-    }
-    for (k, (label, _)) in p.curves.iter().enumerate() {
-        if !label.is_empty() {
-            entries.push((label.clone(), Mark::Line(COLOURS[k % COLOURS.len()], 3)));
-        }
-    }
-    let (plot, key) = with_key(area, &entries);
-    let mut chart = ChartBuilder::on(&plot)
+    let (width, height) = plot.dim_in_pixel();
+    let x_gap = if p.hours { 64 } else { 48 };
+    let x_ticks = tick_count(width.saturating_sub(80), x_gap, x1 - x0 + 2.0 * pad, whole_x);
+    let y_ticks = tick_count(height.saturating_sub(100), 32, y1 - y0, whole_y);
+    let mut chart = ChartBuilder::on(plot)
         .caption(&p.title, font(AXIS_SIZE + 2))
         .margin(12)
         .x_label_area_size(44)
-        .y_label_area_size(60)
+        .y_label_area_size(if p.y_desc.is_empty() { 60 } else { 76 })
         .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)?;
     chart
         .configure_mesh()
         .x_desc(&p.x_desc)
-        .x_label_formatter(&|x| format!("{x}"))
-        .y_label_formatter(&|y| if p.share { format!("{:.1}%", y * 100.0) } else { format!("{y:.1}") })
+        .y_desc(&p.y_desc)
+        .x_labels(x_ticks)
+        .y_labels(y_ticks)
+        .x_label_formatter(&|x| match (p.hours, whole_x) {
+            (true, _) => hour_label(*x),
+            (false, true) => whole_label(*x),
+            (false, false) => format!("{x}"),
+        })
+        .y_label_formatter(&|y| match (p.share, whole_y) {
+            (true, _) => format!("{:.1}%", y * 100.0),
+            (false, true) => whole_label(*y),
+            (false, false) => format!("{y:.1}"),
+        })
         .label_style(font(LABEL_SIZE - 2))
         .axis_desc_style(font(LABEL_SIZE))
         .light_line_style(WHITE.mix(0.0))
@@ -224,21 +267,26 @@ where
             chart.draw_series(LineSeries::new(pts.iter().map(|(x, e)| (*x, e.mean)), c.stroke_width(3)))?;
         }
     }
-    draw_key(key.as_ref(), &entries, LABEL_SIZE - 2)?;
     Ok(())
 }
 
 pub mod xy {
     use super::*;
 
+    /// Panels side by side (in rows of at most three), with one key for all
+    /// of them beside the plots.
     pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, panels: &[XyPanel], _l: &Labels) -> ChartResult
     where
         DB::ErrorType: 'static,
     {
-        let areas = root.split_evenly((1, panels.len().max(1)));
-        for (area, p) in areas.iter().zip(panels) {
+        let entries = xy_entries(panels);
+        let (plots, key) = with_key(root, &entries);
+        let cols = panels.len().clamp(1, 3);
+        let rows = panels.len().div_ceil(cols).max(1);
+        for (area, p) in plots.split_evenly((rows, cols)).iter().zip(panels) {
             xy_panel(area, p)?;
         }
+        draw_key(key.as_ref(), &entries, LABEL_SIZE - 2)?;
         Ok(())
     }
 }
