@@ -895,10 +895,15 @@ fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Erro
     let c = compare::compare(&named).map_err(Error::Usage)?;
     let members: Vec<comparison::Member> = loaded
         .iter()
-        .map(|s| comparison::Member {
-            name: s.scenario.name.clone(),
-            file: s.file.clone(),
-            content_hash: s.content_hash.clone(),
+        .map(|s| {
+            let counts: Vec<u32> = s.scenario.pools.iter().map(|p| p.count).collect();
+            comparison::Member {
+                name: s.scenario.name.clone(),
+                file: s.file.clone(),
+                content_hash: s.content_hash.clone(),
+                staff_hours_per_day: plan::staff_hours(&s.scenario, &counts),
+                cost_per_day: plan::staff_cost(&s.scenario, &counts),
+            }
         })
         .collect();
     dir.write("comparison.csv", &comparison::csv(&c, &members, seed, reps))?;
@@ -954,11 +959,10 @@ fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Erro
         let facts: Vec<comparison::Facts> = loaded
             .iter()
             .zip(&runs)
-            .map(|(s, r)| comparison::Facts {
-                staff_hours: plan::staff_hours(
-                    &s.scenario,
-                    &s.scenario.pools.iter().map(|p| p.count).collect::<Vec<_>>(),
-                ),
+            .zip(&members)
+            .map(|((s, r), m)| comparison::Facts {
+                staff_hours: m.staff_hours_per_day,
+                cost: m.cost_per_day,
                 changes: comparison::changed_keys(&loaded[0].source, &s.source),
                 within: r.result.estimate(&key).copied(),
             })
@@ -987,6 +991,12 @@ fn run_compare(files: &[PathBuf], name: &str, o: &RunOptions) -> Result<(), Erro
             loaded[0].scenario.name
         );
         let _ = write!(std::io::stdout(), "{}", comparison::table(&c));
+        let width = members.iter().map(|m| m.name.len()).max().unwrap_or(0).max(8);
+        let mut staff = format!("  {:<width$}  {:>17}  {:>10}\n", "scenario", "staff-hours a day", "cost a day");
+        for m in &members {
+            staff += &format!("  {:<width$}  {:>17.1}  {:>10.1}\n", m.name, m.staff_hours_per_day, m.cost_per_day);
+        }
+        let _ = write!(std::io::stdout(), "{staff}");
         let _ = writeln!(std::io::stdout(), "  wrote {shown}/: comparison.csv, comparison.json");
     }
     Ok(())

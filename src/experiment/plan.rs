@@ -92,19 +92,25 @@ pub fn shortfall(r: &RunResult, t: &Target) -> f64 {
 /// Staff-hours a day of a staffing: each pool's count over the staffed
 /// hours, with its schedule's intervals at their own counts.
 pub fn staff_hours(s: &Scenario, counts: &[u32]) -> f64 {
+    pool_hours(s, counts).sum()
+}
+
+/// The cost a day of staffing each pool with `counts`: its staff-hours at
+/// the pool's `cost_per_hour`.
+pub fn staff_cost(s: &Scenario, counts: &[u32]) -> f64 {
+    pool_hours(s, counts).zip(&s.pools).map(|(h, p)| h * p.cost_per_hour).sum()
+}
+
+/// Staff-hours a day of each pool staffed with `counts` (its schedule kept).
+fn pool_hours<'a>(s: &'a Scenario, counts: &'a [u32]) -> impl Iterator<Item = f64> + 'a {
     let minutes = match s.horizon {
         Horizon::Days { hours, .. } => hours.staff_until - hours.opens,
         Horizon::Continuous { minutes, warmup } => minutes - warmup,
     };
-    s.pools
-        .iter()
-        .zip(counts)
-        .map(|(p, &c)| {
-            let c = f64::from(c);
-            c * minutes + p.schedule.iter().map(|&(a, b, n)| (f64::from(n) - c) * (b - a)).sum::<f64>()
-        })
-        .sum::<f64>()
-        / 60.0
+    s.pools.iter().zip(counts).map(move |(p, &c)| {
+        let c = f64::from(c);
+        (c * minutes + p.schedule.iter().map(|&(a, b, n)| (f64::from(n) - c) * (b - a)).sum::<f64>()) / 60.0
+    })
 }
 
 /// Square-root staffing per pool at the busiest hour segment.

@@ -17,6 +17,10 @@ pub struct Member {
     pub name: String,
     pub file: String,
     pub content_hash: String,
+    /// Staff-hours a day as written in the file.
+    pub staff_hours_per_day: f64,
+    /// Those staff-hours at each pool's `cost_per_hour`.
+    pub cost_per_day: f64,
 }
 
 #[derive(Serialize)]
@@ -242,6 +246,8 @@ pub fn headline_figures(s: &Scenario, l: &Labels) -> Vec<HeadlineFigure> {
 pub struct Facts {
     /// Staff-hours a day as written in the file.
     pub staff_hours: f64,
+    /// Those staff-hours at each pool's `cost_per_hour`.
+    pub cost: f64,
     /// What its file changes against the baseline's.
     pub changes: Vec<KeyChange>,
     /// The completion target's estimate.

@@ -122,9 +122,10 @@ pub fn comparison_html(
         }
         rows += "</tr>";
     }
-    let mut staff = format!("<tr><th>{}</th><th>{}</th></tr>", l.scenario_column, l.staff_hours_per_day);
+    let mut staff =
+        format!("<tr><th>{}</th><th>{}</th><th>{}</th></tr>", l.scenario_column, l.staff_hours_per_day, l.cost_per_day);
     for (n, f) in names.iter().zip(facts) {
-        staff += &format!("<tr><td>{}</td><td>{:.1}</td></tr>", esc(n), f.staff_hours);
+        staff += &format!("<tr><td>{}</td><td>{:.1}</td><td>{:.1}</td></tr>", esc(n), f.staff_hours, f.cost);
     }
     let mut changes = String::new();
     for (n, f) in names.iter().zip(facts).skip(1) {

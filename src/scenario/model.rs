@@ -302,6 +302,8 @@ pub struct Pool {
     pub case_types: Vec<usize>,
     /// The hall it works in (index into `sites`; 0 when there is one hall).
     pub site: usize,
+    /// Cost of an hour on duty (money/hour; 1 unless the file says).
+    pub cost_per_hour: f64,
 }
 
 #[derive(Clone, Debug)]

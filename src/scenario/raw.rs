@@ -132,6 +132,7 @@ pub struct Pool {
     pub case_types: Option<S<Vec<S<String>>>>,
     pub schedule: Option<S<Vec<ScheduleEntry>>>,
     pub site: Option<S<String>>,
+    pub cost_per_hour: Option<S<f64>>,
 }
 
 #[derive(Debug, Deserialize)]

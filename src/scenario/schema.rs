@@ -696,6 +696,15 @@ pub const KEYS: &[Key] = &[
         "Another number on duty, `count`, between `from` and `to` each day: a lunch break (count 0, or some windows: staggered), a shift, extra windows at a peak. Entries that meet (one ends where the next starts) apply as one. Staff going off duty finish the case in hand; that time is counted as overtime.",
     ),
     key("[[pool]].site", "string", "", "required with [[site]]", "a site's name", "The hall this pool works in."),
+    limited(
+        "[[pool]].cost_per_hour",
+        "number",
+        "money/hour",
+        "1",
+        Limit::POSITIVE,
+        "",
+        "Cost of an hour on duty in this pool (an approver may cost more than a guide): each report and comparison gives the cost a day of the staffing as written. With the default every staff-hour costs 1, so the cost is in staff-hours. `plan --shifts` prices its shifts by `[[shift]].cost_per_hour` instead.",
+    ),
     key(
         "[[case_type]].name",
         "string",

@@ -70,10 +70,13 @@ fn runs_of_another_seed_or_length_are_refused() {
 fn the_comparison_report_shows_real_differences_in_points_and_what_changed() {
     let dir = temp_dir("compare_report");
     let more = dir.join("more.toml");
-    // Four more accept windows: the wait falls; the inquiry windows' people are the same.
+    // Four more accept windows at twice the cost an hour: the wait falls; the
+    // inquiry windows' people are the same.
     std::fs::write(
         &more,
-        municipal().replace("count = 34 ", "count = 38 ").replace("name = \"municipal\"", "name = \"more\""),
+        municipal()
+            .replace("count = 34 ", "cost_per_hour = 2\ncount = 38 ")
+            .replace("name = \"municipal\"", "name = \"more\""),
     )
     .unwrap();
     let base = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/municipal.toml");
@@ -107,5 +110,15 @@ fn the_comparison_report_shows_real_differences_in_points_and_what_changed() {
         assert!(html.contains(points), "{lang}: shares not in points");
         let verdict = &html[html.find("<section id=\"verdict\">").unwrap()..html.find("</section>").unwrap()];
         assert!(verdict.contains(real) && verdict.contains(wait), "{lang}: the real fall of the wait:\n{verdict}");
+        // 83 staff from 08:30 to 17:00 at 1 an hour; 87, of whom 38 at 2 an hour.
+        assert!(
+            html.contains("<tr><td>municipal</td><td>705.5</td><td>705.5</td></tr>"),
+            "{lang}: base staff and cost"
+        );
+        assert!(html.contains("<tr><td>more</td><td>739.5</td><td>1062.5</td></tr>"), "{lang}: staff-hours and cost");
     }
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("comparison/comparison.json")).unwrap()).unwrap();
+    assert_eq!(json["scenarios"][1]["staff_hours_per_day"], 739.5);
+    assert_eq!(json["scenarios"][1]["cost_per_day"], 1062.5);
 }

@@ -257,9 +257,25 @@ pub(super) fn check_pools(c: &mut Checker, r: &RawScenario, stages: &Stages, sit
         };
         let label = c.label(&p.label, &format!("pool[{i}].label"), p.name.get_ref());
         let label_zh = label.as_ref().and_then(|l| c.label(&p.label_zh, &format!("pool[{i}].label_zh"), l));
-        if let (Some(name), Some(count), Some(site), Some(label), Some(label_zh)) = (name, count, site, label, label_zh)
+        let cost_per_hour = match &p.cost_per_hour {
+            Some(v) => c.num_as(v, &format!("pool[{i}].cost_per_hour"), "[[pool]].cost_per_hour"),
+            None => Some(1.0),
+        };
+        if let (Some(name), Some(count), Some(site), Some(label), Some(label_zh), Some(cost_per_hour)) =
+            (name, count, site, label, label_zh, cost_per_hour)
         {
-            pools.push(Pool { name, label, label_zh, count: count as u32, schedule, stages: served, case_types, site });
+            let count = count as u32;
+            pools.push(Pool {
+                name,
+                label,
+                label_zh,
+                count,
+                schedule,
+                stages: served,
+                case_types,
+                site,
+                cost_per_hour,
+            });
         }
     }
 
