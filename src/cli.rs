@@ -77,6 +77,10 @@ pub enum Command {
         /// (combine the shards with `hallsim merge`).
         #[arg(long, value_name = "I/N")]
         shard: Option<String>,
+        /// Also write visits.csv: every call and every wait that ended without one, of the
+        /// replications listed (from 1: `1`, `1,3`, `2-4`), in the visit-record format that `fit` reads.
+        #[arg(long, value_name = "REPS", conflicts_with = "shard")]
+        trace: Option<String>,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -576,8 +580,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
             let _ = std::io::stdout().write_all(scenario::schema::markdown().as_bytes());
             Ok(())
         }
-        Command::Run { files, shard: Some(spec), options } => run_shard(&files, &spec, &options),
-        Command::Run { files, shard: None, options } => run_files(&files, &options),
+        Command::Run { files, shard: Some(spec), options, .. } => run_shard(&files, &spec, &options),
+        Command::Run { files, shard: None, trace, options } => run_files(&files, trace.as_deref(), &options),
         Command::Merge { file, shards, options } => merge(&file, &shards, &options),
         Command::Sweep { file, set, shard, options } => run_sweep(&file, &set, shard.as_deref(), &options),
         Command::Plan { file, targets, shifts: true, requirement, options } => {
@@ -605,14 +609,28 @@ fn check(files: &[PathBuf]) -> Result<(), Error> {
     Ok(())
 }
 
-fn run_files(files: &[PathBuf], o: &RunOptions) -> Result<(), Error> {
+fn run_files(files: &[PathBuf], trace: Option<&str>, o: &RunOptions) -> Result<(), Error> {
     let (loaded, pool) = prepare(files, o)?;
+    let traced: Vec<Vec<u64>> = loaded
+        .iter()
+        .map(|s| trace.map_or(Ok(Vec::new()), |t| parse_replications(t, o.replications_for(&s.scenario))))
+        .collect::<Result<_, _>>()
+        .map_err(Error::Usage)?;
     let dirs = loaded.iter().map(|s| OutputDir::create(&run_dir(o, s))).collect::<Result<Vec<_>, _>>()?;
     let mut out = std::io::stdout().lock();
-    for (s, dir) in loaded.iter().zip(dirs) {
+    for ((s, dir), traced) in loaded.iter().zip(dirs).zip(traced) {
         let (seed, reps) = (o.seed_for(&s.scenario), o.replications_for(&s.scenario));
         let f = simulate(&pool, s, seed, reps, o);
-        let written = write_run(&dir, s, &f.result, o)?;
+        let mut written = write_run(&dir, s, &f.result, o)?;
+        if !traced.is_empty() {
+            let model = Model::new(s.scenario.clone());
+            let records: Vec<(u64, Vec<_>)> = pool.install(|| {
+                use rayon::prelude::*;
+                traced.par_iter().map(|&r| (r, crate::engine::simulate_traced(&model, seed, r).1)).collect()
+            });
+            dir.write("visits.csv", &crate::fit::records::write_csv(&s.scenario, &records))?;
+            written.push("visits.csv".into());
+        }
         dir.commit()?;
         if !o.quiet {
             let title = format!(
@@ -629,6 +647,29 @@ fn run_files(files: &[PathBuf], o: &RunOptions) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Replications named from 1 (`1`, `1,3`, `2-4`) as 0-based indices, each
+/// at most `reps`.
+fn parse_replications(spec: &str, reps: u32) -> Result<Vec<u64>, String> {
+    let mut out = Vec::new();
+    for part in spec.split(',') {
+        let bad = || format!("--trace {spec:?}: name replications from 1 to {reps}, as 1 or 1,3 or 2-4");
+        let (a, b) = match part.trim().split_once('-') {
+            Some((a, b)) => (a.trim().parse::<u32>().map_err(|_| bad())?, b.trim().parse::<u32>().map_err(|_| bad())?),
+            None => {
+                let a = part.trim().parse::<u32>().map_err(|_| bad())?;
+                (a, a)
+            }
+        };
+        if a < 1 || b < a || b > reps {
+            return Err(bad());
+        }
+        out.extend((a..=b).map(|r| u64::from(r - 1)));
+    }
+    out.sort_unstable();
+    out.dedup();
+    Ok(out)
 }
 
 fn run_shard(files: &[PathBuf], spec: &str, o: &RunOptions) -> Result<(), Error> {

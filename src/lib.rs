@@ -47,6 +47,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod experiment;
+pub mod fit;
 pub mod report;
 pub mod scenario;
 pub mod stats;

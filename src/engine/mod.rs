@@ -4,5 +4,6 @@
 pub mod calendar;
 pub mod rng;
 pub mod sim;
+pub mod trace;
 
-pub use sim::{Model, Replication, simulate};
+pub use sim::{Model, Replication, simulate, simulate_traced};

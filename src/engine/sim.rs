@@ -32,6 +32,7 @@ use rand_distr::{Distribution, Exp1};
 
 use super::calendar::Calendar;
 use super::rng::{Attr, PersonStream, Purpose, Stream, person_key, uniform};
+use super::trace::{Outcome, Trace, VisitRecord};
 use crate::scenario::model::{Appointments, ArrivalProcess, Closing, DAY, Horizon, MAX_ROUTE, Scenario};
 use crate::stats::recorder::{Recorder, VisitEnd};
 
@@ -433,6 +434,8 @@ struct Sim<'m> {
     arrivals: ArrivalClock,
     horizon_end: f64,
     rec: Recorder,
+    /// Visit records, when asked for.
+    trace: Option<Trace>,
 }
 
 /// Draws person `p`'s practices (type `ctype`), each from its own sub-stream
@@ -538,6 +541,17 @@ fn booked_number(day: u32, k: u32, per_day: u32) -> u64 {
 ///
 /// Pure: the result depends on the three arguments alone.
 pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
+    run(model, seed, replication, None).0
+}
+
+/// As [`simulate`], with the replication's visit records, in the order the
+/// rows ended. The records do not change what is simulated.
+pub fn simulate_traced(model: &Model, seed: u64, replication: u64) -> (Replication, Vec<VisitRecord>) {
+    let (r, trace) = run(model, seed, replication, Some(Trace::default()));
+    (r, trace.map_or(Vec::new(), |t| t.records))
+}
+
+fn run(model: &Model, seed: u64, replication: u64, trace: Option<Trace>) -> (Replication, Option<Trace>) {
     let s = &model.scenario;
     let (days, count_from, window, horizon_end) = match s.horizon {
         Horizon::Days { days, .. } => (days as usize, 0.0, (0.0, f64::INFINITY), f64::INFINITY),
@@ -575,9 +589,10 @@ pub fn simulate(model: &Model, seed: u64, replication: u64) -> Replication {
             s.hours().map(|h| (h.opens, h.staff_until)),
             (s.completion_target, &s.wait_targets),
         ),
+        trace,
     };
     sim.run();
-    Replication { index: replication, record: sim.rec }
+    (Replication { index: replication, record: sim.rec }, sim.trace)
 }
 
 impl Sim<'_> {
@@ -740,6 +755,9 @@ impl Sim<'_> {
         let ct = &s.case_types[ctype];
         // The person is drawn straight into a slot of the store.
         let id = self.new_slot();
+        if let Some(trace) = &mut self.trace {
+            trace.set_ticket(id, number);
+        }
         let p = &mut self.people[id as usize];
         for (i, (slot, step)) in p.service.iter_mut().zip(&ct.route).enumerate() {
             *slot = step.service.sample(&mut rng.service(i));
@@ -832,6 +850,7 @@ impl Sim<'_> {
             let wait = self.now - p.queued_at;
             p.waited += wait;
             let since_ticket = self.now - p.ticket;
+            self.record(id, stage, None, Outcome::Left);
             self.rec.abandonment(arrival, wait);
             self.rec.left_queue(arrival, ctype, stage, Some(since_ticket));
             self.end_visit(id, VisitEnd::Unfinished);
@@ -939,6 +958,10 @@ impl Sim<'_> {
             ..from
         };
         t.handoff[0] = handoff;
+        if let Some(trace) = &mut self.trace {
+            let ticket = trace.tickets[case as usize];
+            trace.set_ticket(task, ticket);
+        }
         task
     }
 
@@ -950,6 +973,8 @@ impl Sim<'_> {
             && !self.people[id as usize].away
         {
             if self.m.present[stage] {
+                self.people[id as usize].queued_at = self.now;
+                self.record(id, stage, None, Outcome::SentHome);
                 self.send_home(id, false, VisitEnd::Unfinished);
                 return;
             }
@@ -1034,6 +1059,10 @@ impl Sim<'_> {
         let (arrival, phase, step, papers, parent, pending) =
             (p.arrival, p.phase, p.step, p.papers, p.parent, p.pending);
         let absent = p.absent && phase == Phase::Route && step == 0;
+        if self.trace.is_some() {
+            self.record(id, stage, Some(pool), if absent { Outcome::Absent } else { Outcome::Served });
+        }
+        let p = &self.people[id as usize];
         self.rec.stage_done(arrival, p.ctype as usize, stage, (wait, service, time), budget);
         self.set_free(pool, self.free[pool] + 1);
         self.rec.busy_change(self.now, pool, -1);
@@ -1223,6 +1252,7 @@ impl Sim<'_> {
                     p.waited += self.now - p.queued_at;
                     let since_ticket = (!p.called).then_some(self.now - p.ticket);
                     self.rec.left_queue(p.arrival, p.ctype as usize, stage, since_ticket);
+                    self.record(id, stage, None, Outcome::SentHome);
                     self.send_home(id, true, VisitEnd::Unfinished);
                 }
             } else {
@@ -1245,6 +1275,26 @@ impl Sim<'_> {
         if let (true, Some(h)) = (day < self.m.scenario.days(), self.m.scenario.hours()) {
             self.calendar.schedule(f64::from(day) * DAY + h.staff_until, Event::Close);
         }
+    }
+
+    /// Adds a row to the visit records, when they are kept: person (or task)
+    /// `id` at `stage`, served by `pool` (None: never called), ending now.
+    fn record(&mut self, id: u32, stage: usize, pool: Option<usize>, outcome: Outcome) {
+        let Some(trace) = &mut self.trace else { return };
+        let p = &self.people[id as usize];
+        trace.records.push(VisitRecord {
+            ticket: trace.tickets[id as usize],
+            trip: p.trips,
+            case_type: p.ctype,
+            stage: stage as u16,
+            task: p.phase == Phase::Task,
+            ticket_time: p.ticket,
+            queued: p.queued_at,
+            called: pool.map(|_| p.service_start),
+            finished: self.now,
+            pool: pool.map(|q| q as u16),
+            outcome,
+        });
     }
 
     /// A server of `pool` became free: call the best waiting ticket, if any.

@@ -1,0 +1,6 @@
+//! Fitting a hall from its ticket-machine records: the record format
+//! ([`records`]), the estimates of every input the scenario needs
+//! ([`estimate`]), and the fitted scenario file written from them.
+
+pub mod estimate;
+pub mod records;
