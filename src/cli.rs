@@ -8,6 +8,8 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+mod fit;
+
 use crate::engine::Model;
 use crate::error::Error;
 use crate::experiment::{
@@ -81,6 +83,24 @@ pub enum Command {
         /// replications listed (from 1: `1`, `1,3`, `2-4`), in the visit-record format that `fit` reads.
         #[arg(long, value_name = "REPS", conflicts_with = "shard")]
         trace: Option<String>,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Fit a hall's arrivals, mix, service times, patience and absent share from its visit records
+    /// (CSV), write the fitted scenario, and check a simulation of it against the records by hour.
+    Fit {
+        /// Visit records: `hallsim run --trace` output, or a queue-management export with --columns.
+        records: PathBuf,
+        /// The scenario whose hall, stages, staff and practices the fitted values go into;
+        /// without it only fit.json and the report are written.
+        #[arg(long, value_name = "FILE")]
+        base: Option<PathBuf>,
+        /// A TOML column map naming the export's columns and outcome words.
+        #[arg(long, value_name = "MAP")]
+        columns: Option<PathBuf>,
+        /// Skip bad rows (counted in fit.json) instead of stopping at them.
+        #[arg(long)]
+        skip_bad: bool,
         #[command(flatten)]
         options: RunOptions,
     },
@@ -583,6 +603,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Run { files, shard: Some(spec), options, .. } => run_shard(&files, &spec, &options),
         Command::Run { files, shard: None, trace, options } => run_files(&files, trace.as_deref(), &options),
         Command::Merge { file, shards, options } => merge(&file, &shards, &options),
+        Command::Fit { records, base, columns, skip_bad, options } => {
+            fit::run(&records, base.as_deref(), columns.as_deref(), skip_bad, &options)
+        }
         Command::Sweep { file, set, shard, options } => run_sweep(&file, &set, shard.as_deref(), &options),
         Command::Plan { file, targets, shifts: true, requirement, options } => {
             run_roster(&file, &targets, requirement, &options)

@@ -19,14 +19,16 @@ pub enum Error {
     Infeasible(String),
     /// A valid scenario asks for more people or memory than the limits allow.
     TooLarge(String),
+    /// A file of visit records has bad rows (each line as `file:line: what`).
+    Records(Vec<String>),
 }
 
 impl Error {
-    /// Exit code: 1 invalid scenario (or one too large to run), 2 bad command
+    /// Exit code: 1 invalid scenario or records (or a scenario too large to run), 2 bad command
     /// line, 3 cannot write, 4 targets no staffing meets.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Scenarios(_) | Error::TooLarge(_) => 1,
+            Error::Scenarios(_) | Error::TooLarge(_) | Error::Records(_) => 1,
             Error::Usage(_) => 2,
             Error::Write(_) | Error::Serialize(_) => 3,
             Error::Infeasible(_) => 4,
@@ -46,6 +48,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Records(lines) => write!(f, "{}", lines.join("\n")),
             Error::Write(e) => write!(f, "{e}"),
             Error::Usage(m) | Error::Infeasible(m) | Error::Serialize(m) | Error::TooLarge(m) => write!(f, "{m}"),
         }

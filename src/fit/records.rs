@@ -239,7 +239,7 @@ pub fn read(text: &[u8], map: &ColumnMap) -> Result<Records, String> {
         REQUIRED.iter().filter(|c| index(c).is_none()).map(|c| format!("`{}`", map.header(c))).collect();
     if !missing.is_empty() {
         return Err(format!(
-            "line 1: no column {} (the header has {}); name your columns in a map with --columns",
+            "1: no column {} (the header has {}); name your columns in a map with --columns",
             missing.join(", "),
             headers.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
         ));

@@ -267,7 +267,7 @@ fn by_hall(sc: &Scenario, r: &RunResult, l: &Labels) -> String {
 
 /// A whole page: the shared head (font, styles) around `body`; well-formed
 /// XML too (void elements closed), so XML tools can read it.
-fn page(l: &Labels, title: &str, body: &str) -> String {
+pub(crate) fn page(l: &Labels, title: &str, body: &str) -> String {
     format!(
         r#"<!DOCTYPE html>
 <html lang="{lang}">

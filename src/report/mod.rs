@@ -4,6 +4,7 @@
 pub mod charts;
 pub mod comparison;
 pub mod files;
+pub mod fit;
 pub mod html;
 pub mod labels;
 pub mod roster;

@@ -75,3 +75,149 @@ fn tracing_changes_no_result() {
     let reps: std::collections::BTreeSet<&str> = csv.lines().skip(1).filter_map(|l| l.rsplit(',').next()).collect();
     assert_eq!(reps.into_iter().collect::<Vec<_>>(), ["1", "2", "3", "4"]);
 }
+
+fn json(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// Whether `truth` lies in the reported 95% interval `[low, high]` of a
+/// figure widened to a family-wise 95% over `checks` figures (Bonferroni):
+/// each interval's half-width times z(1 − 0.025/checks) / z(0.975).
+fn covers(v: &serde_json::Value, truth: f64, checks: usize) -> bool {
+    let (mean, low, high) = (v["value"].as_f64().unwrap(), v["low"].as_f64().unwrap(), v["high"].as_f64().unwrap());
+    let z = hallsim::stats::estimate::student_t_quantile(1.0 - 0.025 / checks as f64, 1e6) / 1.959_963_985;
+    mean - (mean - low) * z <= truth && truth <= mean + (high - mean) * z
+}
+
+#[test]
+fn a_shipped_hall_survives_the_round_trip_through_its_records() {
+    let dir = temp_dir("round_trip");
+    let city = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/city.toml");
+    let base = hallsim::scenario::load(std::path::Path::new(city)).unwrap().scenario;
+    let out = dir.to_str().unwrap();
+    let traced = hallsim(&["run", city, "-r", "40", "--trace", "1-40", "-q", "--no-charts", "-o", out]);
+    assert!(traced.status.success(), "{}", String::from_utf8_lossy(&traced.stderr));
+    let visits = dir.join("city/visits.csv");
+    let fitted = hallsim(&["fit", visits.to_str().unwrap(), "--base", city, "-r", "40", "-q", "-o", out]);
+    assert!(fitted.status.success(), "{}", String::from_utf8_lossy(&fitted.stderr));
+    let fit = json(&dir.join("city-fit/fit.json"));
+    // Every figure recovered inside its interval: tickets a day, each
+    // case type's share, each service mean.
+    let mix = fit["mix"].as_array().unwrap();
+    let service = fit["service"].as_array().unwrap();
+    let checks = 1 + mix.len() + service.len();
+    assert!(covers(&fit["per_day"], 220.0, checks), "tickets a day: {}", fit["per_day"]);
+    assert_eq!(mix.len(), base.case_types().len());
+    for m in mix {
+        let t = base.case_types().iter().find(|t| t.name == m["case_type"].as_str().unwrap()).unwrap();
+        assert!(covers(&m["share"], t.share, checks), "{}: share {} against {}", t.name, m["share"], t.share);
+    }
+    for s in service {
+        let t = base.case_types().iter().find(|t| t.name == s["case_type"].as_str().unwrap()).unwrap();
+        let step = t.route.iter().find(|r| base.stages()[r.stage].name == s["stage"].as_str().unwrap()).unwrap();
+        let mean = step.service.mean();
+        assert!(covers(&s["mean"], mean, checks), "{} at {}: {} against {mean}", t.name, s["stage"], s["mean"]);
+        assert_eq!(s["chosen"]["dist"], "lognormal", "{} at {}: the family the file draws from", t.name, s["stage"]);
+    }
+    // The fitted scenario's headline figures inside the original's intervals
+    // (both run on the same seed and replications).
+    let rerun = dir.join("rerun");
+    let file = dir.join("city-fit/city_fit.toml");
+    let both =
+        hallsim(&["run", city, file.to_str().unwrap(), "-r", "40", "-q", "--no-charts", "-o", rerun.to_str().unwrap()]);
+    assert!(both.status.success(), "{}", String::from_utf8_lossy(&both.stderr));
+    let kpis = |name: &str| json(&rerun.join(name).join("summary.json"))["kpis"].as_array().unwrap().clone();
+    let (original, refit) = (kpis("city"), kpis("city_fit"));
+    for key in ["within_60_min", "wait_mean", "time_in_system_mean", "stage.accept.within_budget"] {
+        let find = |k: &[serde_json::Value]| k.iter().find(|x| x["key"] == key).unwrap().clone();
+        let (o, f) = (find(&original), find(&refit));
+        let m = f["mean"].as_f64().unwrap();
+        assert!(
+            o["ci95_low"].as_f64().unwrap() <= m && m <= o["ci95_high"].as_f64().unwrap(),
+            "{key}: fitted {m} outside the original's {} to {}",
+            o["ci95_low"],
+            o["ci95_high"]
+        );
+    }
+    // And the records agree with the fitted scenario hour by hour.
+    let differ: Vec<&serde_json::Value> =
+        fit["validation"].as_array().unwrap().iter().filter(|c| c["differs"] == true).collect();
+    assert!(!fit["validation"].as_array().unwrap().is_empty());
+    assert!(differ.len() <= 1, "hours where the fit disagrees with its own records: {differ:?}");
+}
+
+#[test]
+fn bad_records_are_each_named_with_their_line() {
+    let dir = temp_dir("bad_records");
+    let header = "ticket,date,ticket_time,case_type,stage,queued,called,finished,window,outcome\n";
+    let ok = |n: u32, t: &str| format!("{n},2026-01-05,08:{t}:00,case,accept,,08:{t}:30,08:{t}:50,w1,served\n");
+    let text = [
+        header.to_string(),
+        ok(1, "10"),
+        "2,2026-01-05,08:11:00,case,accept,,08:12:00,08:11:30,w1,served\n".into(), // line 3: finished before called
+        "3,2026-01-05,eight,case,accept,,08:12:00,08:13:00,w1,served\n".into(),    // line 4: unreadable time
+        "4,2026-01-05,08:14:00,case,accept,,08:15:00,08:16:00,w1,vanished\n".into(), // line 5: unknown outcome
+        ok(1, "10"), // line 6: the same ticket and call again
+        "5,2026-01-04,08:14:00,case,accept,,08:15:00,08:16:00,w1,served\n".into(), // line 7: a day earlier
+        ok(6, "20"),
+    ]
+    .concat();
+    let file = dir.join("records.csv");
+    std::fs::write(&file, text).unwrap();
+    let out = hallsim(&["fit", file.to_str().unwrap(), "-q", "-o", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let name = file.display().to_string();
+    for (line, what) in [
+        (3, "before it was called"),
+        (4, "\"eight\" is not a time"),
+        (5, "\"vanished\""),
+        (6, "repeats"),
+        (7, "out of order"),
+    ] {
+        assert!(err.contains(&format!("{name}:{line}: ")) && err.contains(what), "line {line} ({what}) in:\n{err}");
+    }
+    assert!(err.contains("5 bad rows of 7"), "{err}");
+    assert!(!err.contains("panicked"));
+    // --skip-bad fits the two good rows and counts the rest.
+    let skipped = hallsim(&["fit", file.to_str().unwrap(), "--skip-bad", "-q", "-o", dir.to_str().unwrap()]);
+    assert!(skipped.status.success(), "{}", String::from_utf8_lossy(&skipped.stderr));
+    let fit = json(&dir.join("records-fit/fit.json"));
+    assert_eq!((fit["rows"].as_u64(), fit["rows_skipped"].as_u64()), (Some(2), Some(5)));
+    // A missing column is one error for the file, naming what the header has.
+    std::fs::write(&file, "ticket,when,case_type\n1,08:00,case\n").unwrap();
+    let out = hallsim(&["fit", file.to_str().unwrap(), "-q", "-o", dir.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(err.contains(&format!("{name}:1: no column `ticket_time`, `called`, `finished`, `outcome`")), "{err}");
+}
+
+#[test]
+fn an_export_with_its_own_names_reads_through_a_column_map() {
+    let dir = temp_dir("column_map");
+    let export = "No,Day,Taken,Service,Counter,Start,End,Status\n\
+                  A001,2026-03-02,09:00:00,passport,W1,09:02:00,09:12:00,DONE\n\
+                  A002,2026-03-02,09:05:00,passport,W2,09:06:00,09:14:00,DONE\n\
+                  A003,2026-03-02,09:07:00,passport,,,09:30:00,GAVE UP\n";
+    let map = "[columns]\nticket = \"No\"\ndate = \"Day\"\nticket_time = \"Taken\"\ncase_type = \"Service\"\n\
+               window = \"Counter\"\ncalled = \"Start\"\nfinished = \"End\"\noutcome = \"Status\"\n\
+               [outcomes]\nserved = [\"DONE\"]\nleft = [\"GAVE UP\"]\n";
+    std::fs::write(dir.join("export.csv"), export).unwrap();
+    std::fs::write(dir.join("map.toml"), map).unwrap();
+    let out = hallsim(&[
+        "fit",
+        dir.join("export.csv").to_str().unwrap(),
+        "--columns",
+        dir.join("map.toml").to_str().unwrap(),
+        "-q",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let fit = json(&dir.join("export-fit/fit.json"));
+    assert_eq!(fit["visits"], 3);
+    // Services of 10 and 8 minutes; one left after 23 minutes, two were called
+    // after 2 and 1: patience 26 minutes over 1 departure.
+    assert_eq!(fit["service"][0]["mean"]["value"], 9.0);
+    assert_eq!(fit["patience"][0]["mean"]["value"], 26.0);
+}
