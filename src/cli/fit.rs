@@ -6,13 +6,16 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{RunOptions, admit, simulate, thread_pool};
+use super::{RunOptions, admit, simulate, thread_pool, write_chart};
 use crate::error::Error;
 use crate::fit::check::{HourCheck, check_by_hour};
 use crate::fit::hall::{self, HallFit};
 use crate::fit::records::{self, ColumnMap};
 use crate::fit::scenario_file;
+use crate::report::charts::fit_quality::{FitChart, FitPanel};
+use crate::report::charts::{Chart, render_fit};
 use crate::report::files::pretty_json;
+use crate::report::labels::EN;
 use crate::report::write::OutputDir;
 use crate::scenario::{self, LoadedScenario};
 use crate::stats::kpi::within_target_key;
@@ -29,6 +32,25 @@ struct FitJson<'a> {
     kept_from_base: &'a [String],
     bad_rows: Vec<String>,
     validation: &'a [HourCheck],
+}
+
+/// One chart per case type: each stage's histogram against its fitted
+/// density, and its Q-Q plot.
+fn service_charts(fit: &HallFit, dir: &OutputDir) -> Result<Vec<Chart>, Error> {
+    let mut types: Vec<&str> = fit.service.iter().map(|s| s.case_type.as_str()).collect();
+    types.dedup();
+    let mut charts = Vec::new();
+    for t in types {
+        let panels = fit
+            .service
+            .iter()
+            .filter(|s| s.case_type == t)
+            .map(|s| FitPanel { stage: s.stage.clone(), family: s.fit.chosen, sample: s.sample.clone() })
+            .collect();
+        let data = FitChart { title: format!("{t}: service times, records against the fitted family"), panels };
+        charts.extend(write_chart(render_fit(&format!("service_{t}"), &data, &EN), dir)?);
+    }
+    Ok(charts)
 }
 
 pub fn run(
@@ -106,7 +128,14 @@ pub fn run(
         validation: &validation,
     };
     dir.write("fit.json", &pretty_json(&doc)?)?;
-    let page = crate::report::fit::html(&shown, &fit, &kept, &validation, run_facts);
+    let mut charts = Vec::new();
+    if !o.no_charts {
+        charts = service_charts(&fit, &dir)?;
+        if !charts.is_empty() {
+            written.push(format!("{} charts in charts/ (SVG and PNG)", charts.len()));
+        }
+    }
+    let page = crate::report::fit::html(&shown, &fit, &kept, &validation, run_facts, &charts);
     dir.write("report.html", page.as_bytes())?;
     dir.commit()?;
     if !o.quiet {

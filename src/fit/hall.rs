@@ -4,7 +4,7 @@
 //! hour; and what the records observed by hour, to check a simulation of the
 //! fitted scenario against them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -158,6 +158,7 @@ fn intervals(base: Option<&Scenario>, starts: &[f64]) -> Vec<(f64, f64)> {
 /// completion target.
 pub fn fit(records: &Records, base: Option<&Scenario>) -> HallFit {
     let target = base.map_or(60.0, |b| b.completion_target);
+    let rules = Rules::of(base);
     // Visits: rows grouped by (replication, date of ticket, ticket).
     let mut groups: BTreeMap<(u64, jiff::civil::Date, &str), Vec<&Visit>> = BTreeMap::new();
     for v in &records.visits {
@@ -242,7 +243,8 @@ pub fn fit(records: &Records, base: Option<&Scenario>) -> HallFit {
     let mut waits: BTreeMap<&str, (Vec<f64>, Vec<f64>)> = BTreeMap::new();
     let (mut called_visits, mut absent) = (0, 0);
     for t in &trips {
-        let Some(first) = t.rows.iter().find(|r| r.outcome != Outcome::SentHome) else { continue };
+        let at_window = |r: &&&Visit| r.outcome != Outcome::SentHome && !rules.before_ticket(&r.stage);
+        let Some(first) = t.rows.iter().find(at_window) else { continue };
         let entry = waits.entry(first.case_type.as_str()).or_default();
         match (first.outcome, first.called) {
             (Outcome::Left, _) => entry.0.push(minutes_between(first.ticket_time, first.finished)),
@@ -318,13 +320,66 @@ pub fn fit(records: &Records, base: Option<&Scenario>) -> HallFit {
         absent,
         windows,
         completion_target_minutes: target,
-        observed_by_hour: observed_by_hour(&trips, target),
+        observed_by_hour: observed_by_hour(&trips, target, &rules),
     }
 }
 
 /// Per hour of ticket: the mean wait for the first call and the share of
 /// visits completed within the target, each with its interval over days.
-fn observed_by_hour(trips: &[Trip], target: f64) -> Vec<ObservedHour> {
+/// What the base says about reading a visit: the guides' stage (before the
+/// ticket for a window), each case type's route, and the types the
+/// completion target leaves out. Without a base every row is on the route.
+struct Rules<'a> {
+    pre_stage: Option<&'a str>,
+    base: Option<&'a Scenario>,
+}
+
+impl<'a> Rules<'a> {
+    fn of(base: Option<&'a Scenario>) -> Self {
+        let pre_stage = base.and_then(|b| b.pre_review.as_ref().map(|p| b.stages[p.stage].name.as_str()));
+        Rules { pre_stage, base }
+    }
+
+    fn before_ticket(&self, stage: &str) -> bool {
+        self.pre_stage == Some(stage)
+    }
+
+    fn counted(&self, case_type: &str) -> bool {
+        self.base
+            .is_none_or(|b| b.case_types.iter().find(|t| t.name == case_type).is_none_or(|t| t.counts_toward_target))
+    }
+
+    /// The last stage of the type's route, if the base knows the type.
+    fn last_stage(&self, case_type: &str) -> Option<&'a str> {
+        let b = self.base?;
+        let t = b.case_types.iter().find(|t| t.name == case_type)?;
+        t.route.last().map(|step| b.stages[step.stage].name.as_str())
+    }
+}
+
+/// How a visit ended, as `within_<N>_min` counts it: None when it leaves
+/// the count (an absent ticket; a visit ended by a missing paper: its rows
+/// all served, its route not finished), else the minutes to completion
+/// (infinite when it did not complete on the visit).
+fn completion(t: &Trip, rules: &Rules) -> Option<f64> {
+    if t.rows.iter().any(|r| r.outcome == Outcome::Absent) || !rules.counted(&t.rows[0].case_type) {
+        return None;
+    }
+    let all_served = t.rows.iter().all(|r| r.outcome == Outcome::Served);
+    let end = match rules.last_stage(&t.rows[0].case_type) {
+        Some(last) => {
+            t.rows.iter().filter(|r| r.stage == last && r.outcome == Outcome::Served).map(|r| r.finished).max()
+        }
+        None => all_served.then(|| t.rows.iter().map(|r| r.finished).max()).flatten(),
+    };
+    match end {
+        Some(end) => Some(minutes_between(t.start, end)),
+        None if all_served => None,
+        None => Some(f64::INFINITY),
+    }
+}
+
+fn observed_by_hour(trips: &[Trip], target: f64, rules: &Rules) -> Vec<ObservedHour> {
     /// Of one day's tickets in one hour: first-call waits, visits counted, within the target.
     type Cell = (Vec<f64>, usize, usize);
     let mut cells: BTreeMap<usize, BTreeMap<(u64, jiff::civil::Date), Cell>> = BTreeMap::new();
@@ -332,21 +387,21 @@ fn observed_by_hour(trips: &[Trip], target: f64) -> Vec<ObservedHour> {
         let hour = t.start.hour() as usize;
         let day = (t.rows[0].replication, t.start.date());
         let cell = cells.entry(hour).or_default().entry(day).or_default();
-        if let Some(c) = t.rows.iter().find_map(|r| r.called) {
-            cell.0.push(minutes_between(t.rows[0].ticket_time, c));
+        // The first call at a window, from the ticket for it.
+        if let Some(r) = t.rows.iter().find(|r| !rules.before_ticket(&r.stage) && r.called.is_some()) {
+            cell.0.push(minutes_between(r.ticket_time, r.called.unwrap_or(r.ticket_time)));
         }
-        cell.1 += 1;
-        let served = t.rows.iter().all(|r| r.outcome == Outcome::Served);
-        let end = t.rows.iter().map(|r| r.finished).max().unwrap_or(t.start);
-        cell.2 += usize::from(served && minutes_between(t.start, end) <= target);
+        if let Some(minutes) = completion(t, rules) {
+            cell.1 += 1;
+            cell.2 += usize::from(minutes <= target);
+        }
     }
-    let _ = BTreeSet::<usize>::new();
     cells
         .into_iter()
         .map(|(hour, days)| {
             let waits: Vec<f64> =
                 days.values().filter(|d| !d.0.is_empty()).map(|d| d.0.iter().sum::<f64>() / d.0.len() as f64).collect();
-            let shares: Vec<f64> = days.values().map(|d| d.2 as f64 / d.1 as f64).collect();
+            let shares: Vec<f64> = days.values().filter(|d| d.1 > 0).map(|d| d.2 as f64 / d.1 as f64).collect();
             ObservedHour {
                 hour,
                 tickets: days.values().map(|d| d.1).sum(),

@@ -24,6 +24,9 @@ fn rounded_shares(xs: &[f64]) -> Vec<f64> {
     out
 }
 
+/// Fewest people seen leaving for a fitted patience to go in the file.
+const MIN_DEPARTURES: usize = 10;
+
 fn r4(x: f64) -> f64 {
     (x * 1e4).round() / 1e4
 }
@@ -116,7 +119,7 @@ pub fn write(base: &LoadedScenario, fit: &HallFit) -> Result<(String, Vec<String
                 None => kept.push(format!("{} at {stage}: no calls, the base's service time", t.name)),
             }
         }
-        if let Some(p) = fit.patience.iter().find(|p| p.case_type == t.name) {
+        if let Some(p) = fit.patience.iter().find(|p| p.case_type == t.name && p.left >= MIN_DEPARTURES) {
             let note = format!(
                 "{} left, {} called (censored), mean {:.1} min (95% {:.1} to {:.1})",
                 p.left, p.called, p.mean.value, p.mean.low, p.mean.high
@@ -124,6 +127,24 @@ pub fn write(base: &LoadedScenario, fit: &HallFit) -> Result<(String, Vec<String
             let value = Family::Exponential { mean: p.mean.value }.toml();
             set(&mut text, &format!("case_type.{}.patience", t.name), value, note)?;
         }
+    }
+    for f in &fit.service {
+        let on_route = s
+            .case_types
+            .iter()
+            .any(|t| t.name == f.case_type && t.route.iter().any(|step| s.stages[step.stage].name == f.stage));
+        if !on_route {
+            kept.push(format!(
+                "{} at {}: fitted from {} calls (fit.json) but not written: not a step of the type's route in the base (a practice's time, or a type or stage the base lacks)",
+                f.case_type, f.stage, f.fit.n
+            ));
+        }
+    }
+    for p in fit.patience.iter().filter(|p| p.left < MIN_DEPARTURES) {
+        kept.push(format!(
+            "patience of {}: only {} left, fewer than {MIN_DEPARTURES}: not written",
+            p.case_type, p.left
+        ));
     }
     if fit.absent > 0 || edit::get(&base.source, "calling.absent_share").ok().flatten().is_some() {
         let a = &fit.absent_share;

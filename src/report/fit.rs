@@ -2,7 +2,8 @@
 //! service-time family fits, and where a simulation of the fitted scenario
 //! agrees with the records by hour. Terminal table and `report.html`.
 
-use super::html::{esc, page};
+use super::charts::Chart;
+use super::html::{esc, figure, page};
 use super::labels::EN;
 use crate::fit::check::HourCheck;
 use crate::fit::estimate::Interval;
@@ -102,7 +103,14 @@ pub fn table(file: &str, f: &HallFit, validation: &[HourCheck]) -> String {
 }
 
 /// `report.html` of a fit.
-pub fn html(file: &str, f: &HallFit, kept: &[String], validation: &[HourCheck], run: Option<(u64, u32)>) -> String {
+pub fn html(
+    file: &str,
+    f: &HallFit,
+    kept: &[String],
+    validation: &[HourCheck],
+    run: Option<(u64, u32)>,
+    charts: &[Chart],
+) -> String {
     let mut body = format!(
         "<h1>Fit of {}</h1>\n<p class=\"meta\">{} rows ({} skipped), {} visits ({} first visits) on {} days</p>\n",
         esc(file),
@@ -180,6 +188,7 @@ pub fn html(file: &str, f: &HallFit, kept: &[String], validation: &[HourCheck], 
         );
     }
     body += "</table></div>\n";
+    body += &charts.iter().map(figure).collect::<String>();
     if !f.patience.is_empty() {
         body += "<h2>Patience</h2>\n<div class=\"scroll\"><table><tr><th>case type</th><th>left</th><th>called (censored)</th><th>mean min (95%)</th></tr>";
         for p in &f.patience {

@@ -43,7 +43,7 @@ pub fn total_overtime(r: &RunResult) -> Option<Estimate> {
 
 /// A chart as an inline `<figure>`, without its own copy of the font (the
 /// page embeds it once); the SVG's viewBox lets the page's CSS scale it.
-fn figure(c: &Chart) -> String {
+pub(crate) fn figure(c: &Chart) -> String {
     let svg = &c.svg;
     let body = match (svg.find('>'), svg.find("<defs><style>@font-face"), svg.find("</style></defs>")) {
         (Some(open), Some(_), Some(end)) => format!("{}{}", &svg[..=open], &svg[end + "</style></defs>".len()..]),

@@ -10,6 +10,7 @@
 
 mod band;
 mod completion;
+pub mod fit_quality;
 mod overtime;
 mod queue;
 mod stages;
@@ -257,7 +258,7 @@ fn waits_by_hour(s: &Scenario, r: &RunResult, hours: &[usize]) -> Vec<(usize, Ve
 /// One chart, in both formats.
 pub struct Chart {
     /// File stem, such as `within_target_by_hour`.
-    pub name: &'static str,
+    pub name: String,
     pub svg: String,
     pub png: Vec<u8>,
 }
@@ -265,12 +266,12 @@ pub struct Chart {
 /// A chart that could not be drawn.
 #[derive(Debug)]
 pub struct ChartError {
-    pub name: &'static str,
+    pub name: String,
     pub message: String,
 }
 
 macro_rules! render {
-    ($name:literal, $module:ident, $data:expr, $labels:expr) => {
+    ($name:expr, $module:ident, $data:expr, $labels:expr) => {
         (|| -> Result<Chart, Box<dyn Error>> {
             register_font();
             let mut svg = String::new();
@@ -280,9 +281,9 @@ macro_rules! render {
                 $module::draw(&root, $data, $labels)?;
                 root.present()?;
             }
-            Ok(Chart { name: $name, png: rasterize(&svg)?, svg: embed_font(&svg) })
+            Ok(Chart { name: $name.to_string(), png: rasterize(&svg)?, svg: embed_font(&svg) })
         })()
-        .map_err(|e| ChartError { name: $name, message: e.to_string() })
+        .map_err(|e| ChartError { name: $name.to_string(), message: e.to_string() })
     };
 }
 
@@ -322,7 +323,12 @@ pub fn render_compare(d: &study::CompareData, l: &Labels) -> Result<Chart, Chart
 /// A chart of KPI panels against a numeric x (sweeps and plans).
 pub fn render_xy(name: &'static str, panels: &[study::XyPanel], l: &Labels) -> Result<Chart, ChartError> {
     use study::xy;
-    render!("xy", xy, panels, l).map(|c| Chart { name, ..c })
+    render!(name, xy, panels, l)
+}
+
+/// A case type's service-time fits: histograms against fitted densities, and Q-Q plots.
+pub fn render_fit(name: &str, d: &fit_quality::FitChart, l: &Labels) -> Result<Chart, ChartError> {
+    render!(name, fit_quality, d, l)
 }
 
 /// The PNG of a chart: its SVG drawn by resvg with the shipped font, so both
