@@ -221,3 +221,26 @@ fn an_export_with_its_own_names_reads_through_a_column_map() {
     assert_eq!(fit["service"][0]["mean"]["value"], 9.0);
     assert_eq!(fit["patience"][0]["mean"]["value"], 26.0);
 }
+
+#[test]
+fn busier_mondays_are_found_in_the_records() {
+    // The county file draws Monday to Friday at 1.10, 0.97, 0.95, 0.97, 1.05.
+    let dir = temp_dir("weekdays");
+    let county = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/county.toml");
+    let out = dir.to_str().unwrap();
+    let traced = hallsim(&["run", county, "-r", "20", "--trace", "1-20", "-q", "--no-charts", "-o", out]);
+    assert!(traced.status.success(), "{}", String::from_utf8_lossy(&traced.stderr));
+    let visits = dir.join("county/visits.csv");
+    let fitted =
+        hallsim(&["fit", visits.to_str().unwrap(), "--base", county, "-r", "10", "-q", "--no-charts", "-o", out]);
+    assert!(fitted.status.success(), "{}", String::from_utf8_lossy(&fitted.stderr));
+    let fit = json(&dir.join("county-fit/fit.json"));
+    assert_eq!(fit["days"], 100, "20 replications of 5 working days");
+    assert_eq!(fit["weekday_test"]["differ"], true, "{}", fit["weekday_test"]);
+    let factors: Vec<f64> = fit["weekdays"].as_array().unwrap().iter().map(|w| w["factor"].as_f64().unwrap()).collect();
+    let most = factors.iter().copied().fold(f64::MIN, f64::max);
+    let least = factors.iter().copied().fold(f64::MAX, f64::min);
+    assert_eq!((factors[0], factors[2]), (most, least), "Monday busiest, Wednesday quietest: {factors:?}");
+    let text = std::fs::read_to_string(dir.join("county-fit/county_fit.toml")).unwrap();
+    assert!(text.contains("day_factors = [") && text.contains("# fitted: Monday to Friday; weekdays differ"), "{text}");
+}
