@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::fit::check::{HourCheck, check_by_hour};
 use crate::fit::hall::{self, HallFit};
 use crate::fit::records::{self, ColumnMap};
-use crate::fit::scenario_file;
+use crate::fit::{scenario_file, standalone};
 use crate::report::charts::fit_quality::{FitChart, FitPanel};
 use crate::report::charts::{Chart, render_fit};
 use crate::report::files::pretty_json;
@@ -88,7 +88,14 @@ pub fn run(
         None => None,
     };
     let fit = hall::fit(&records, base.as_ref().map(|b| &b.scenario));
-    let stem = path.file_stem().map_or("records".into(), |s| s.to_string_lossy().to_string());
+    // The records file's stem as a scenario name (letters, digits, `_`, `-`).
+    let stem: String = path
+        .file_stem()
+        .map_or("records".into(), |s| s.to_string_lossy().to_string())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .take(90)
+        .collect();
     let name = base.as_ref().map_or(stem, |b| b.scenario.name.clone());
     let out_dir = o.out.join(format!("{name}-fit"));
     let dir = OutputDir::create(&out_dir)?;
@@ -96,13 +103,30 @@ pub fn run(
     let mut kept = Vec::new();
     let mut validation = Vec::new();
     let mut run_facts = None;
-    if let Some(b) = &base {
-        let (text, left) = scenario_file::write(b, &fit).map_err(Error::Usage)?;
-        kept = left;
-        let file = format!("{name}_fit.toml");
-        let fitted = scenario::parse(&text, &file, &format!("{name}_fit")).map_err(|e| Error::Scenarios(vec![e]))?;
-        dir.write(&file, text.as_bytes())?;
-        written.push(file.clone());
+    let file = format!("{name}_fit.toml");
+    let (text, fitted) = match &base {
+        Some(b) => {
+            let (text, left) = scenario_file::write(b, &fit).map_err(Error::Usage)?;
+            kept = left;
+            let fitted =
+                scenario::parse(&text, &file, &format!("{name}_fit")).map_err(|e| Error::Scenarios(vec![e]))?;
+            (text, Some(fitted))
+        }
+        None => {
+            let text = standalone::write(&format!("{name}_fit"), &records, &fit);
+            let fitted = match scenario::parse(&text, &file, &format!("{name}_fit")) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    eprintln!("warning: the scenario from the records alone is written but does not check:\n{e}");
+                    None
+                }
+            };
+            (text, fitted)
+        }
+    };
+    dir.write(&file, text.as_bytes())?;
+    written.push(file.clone());
+    if let Some(fitted) = fitted {
         admit(&fitted, o)?;
         let loaded = LoadedScenario {
             content_hash: scenario::content_hash(text.as_bytes()),

@@ -149,8 +149,11 @@ fn intervals(base: Option<&Scenario>, starts: &[f64]) -> Vec<(f64, f64)> {
     if !lo.is_finite() {
         return Vec::new();
     }
+    // Whole hours, the first and last cut at the half hour of the first and last ticket.
+    let (open, close) = ((lo / 30.0).floor() * 30.0, ((hi / 30.0).floor() + 1.0) * 30.0);
     ((lo / 60.0).floor() as usize..=(hi / 60.0).floor() as usize)
-        .map(|k| (k as f64 * 60.0, (k + 1) as f64 * 60.0))
+        .map(|k| ((k as f64 * 60.0).max(open), ((k + 1) as f64 * 60.0).min(close)))
+        .filter(|(a, b)| b > a)
         .collect()
 }
 

@@ -7,3 +7,4 @@ pub mod estimate;
 pub mod hall;
 pub mod records;
 pub mod scenario_file;
+pub mod standalone;

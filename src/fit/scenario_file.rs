@@ -14,7 +14,7 @@ fn clock(m: f64) -> String {
 }
 
 /// Shares rounded to 6 decimals that still sum to 1 (the largest takes the rest).
-fn rounded_shares(xs: &[f64]) -> Vec<f64> {
+pub(crate) fn rounded_shares(xs: &[f64]) -> Vec<f64> {
     let total: f64 = xs.iter().sum();
     let mut out: Vec<f64> = xs.iter().map(|x| (x / total * 1e6).round() / 1e6).collect();
     if let Some(i) = (0..out.len()).max_by(|&a, &b| out[a].total_cmp(&out[b])) {

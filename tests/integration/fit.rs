@@ -196,9 +196,9 @@ fn bad_records_are_each_named_with_their_line() {
 fn an_export_with_its_own_names_reads_through_a_column_map() {
     let dir = temp_dir("column_map");
     let export = "No,Day,Taken,Service,Counter,Start,End,Status\n\
-                  A001,2026-03-02,09:00:00,passport,W1,09:02:00,09:12:00,DONE\n\
-                  A002,2026-03-02,09:05:00,passport,W2,09:06:00,09:14:00,DONE\n\
-                  A003,2026-03-02,09:07:00,passport,,,09:30:00,GAVE UP\n";
+                  A001,2026-03-02,09:00:00,护照,W1,09:02:00,09:12:00,DONE\n\
+                  A002,2026-03-02,09:05:00,护照,W2,09:06:00,09:14:00,DONE\n\
+                  A003,2026-03-02,09:07:00,护照,,,09:30:00,GAVE UP\n";
     let map = "[columns]\nticket = \"No\"\ndate = \"Day\"\nticket_time = \"Taken\"\ncase_type = \"Service\"\n\
                window = \"Counter\"\ncalled = \"Start\"\nfinished = \"End\"\noutcome = \"Status\"\n\
                [outcomes]\nserved = [\"DONE\"]\nleft = [\"GAVE UP\"]\n";
@@ -220,6 +220,14 @@ fn an_export_with_its_own_names_reads_through_a_column_map() {
     // after 2 and 1: patience 26 minutes over 1 departure.
     assert_eq!(fit["service"][0]["mean"]["value"], 9.0);
     assert_eq!(fit["patience"][0]["mean"]["value"], 26.0);
+    // Without a base, a scenario from the records alone: the Chinese service
+    // name becomes a label, each window a pool of one.
+    let file = dir.join("export-fit/export_fit.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("name = \"type_1\"\nlabel = \"护照\""), "{text}");
+    assert!(text.contains("name = \"W1\"\ncount = 1"), "{text}");
+    let check = hallsim(&["check", file.to_str().unwrap()]);
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
 }
 
 #[test]
