@@ -8,6 +8,7 @@
 //! - [`engine`]: one replication, a pure function of (model, seed, replication);
 //! - [`stats`]: what a replication records, its KPIs, Student-t estimates;
 //! - [`experiment`]: replications in parallel, comparisons, sweeps, plans, shards;
+//! - [`fit`]: a hall's inputs estimated from its visit records, and the fitted scenario;
 //! - [`report`]: tables, CSV and JSON bytes, charts and the HTML report;
 //! - [`cli`]: the `hallsim` command, the only layer that prints.
 //!
