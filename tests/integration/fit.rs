@@ -139,6 +139,15 @@ fn a_shipped_hall_survives_the_round_trip_through_its_records() {
             o["ci95_high"]
         );
     }
+    // The report and its charts are well-formed: a chart per case type.
+    let html = std::fs::read_to_string(dir.join("city-fit/report.html")).unwrap();
+    let dtd = roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() };
+    roxmltree::Document::parse_with_options(&html, dtd).expect("the fit report is well-formed");
+    for t in base.case_types() {
+        let svg = std::fs::read_to_string(dir.join(format!("city-fit/charts/service_{}.svg", t.name))).unwrap();
+        roxmltree::Document::parse(&svg).expect("a valid SVG");
+        assert!(html.contains(&format!("<figure id=\"service_{}\">", t.name)), "{} inline", t.name);
+    }
     // And the records agree with the fitted scenario hour by hour.
     let differ: Vec<&serde_json::Value> =
         fit["validation"].as_array().unwrap().iter().filter(|c| c["differs"] == true).collect();

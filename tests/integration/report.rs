@@ -176,6 +176,14 @@ fn every_report_reads_in_a_browser_at_desktop_and_phone_width() {
             reports.push(Path::new(&o).join(name).join("report.html"));
         }
     }
+    // The fit's report, from a traced run of the county.
+    let o = format!("{out}/fit");
+    let traced = hallsim(&["run", &county, "-r", "5", "--trace", "1-5", "--no-charts", "-q", "-o", &o]);
+    assert!(traced.status.success(), "{}", String::from_utf8_lossy(&traced.stderr));
+    let visits = format!("{o}/county/visits.csv");
+    let fit = hallsim(&["fit", &visits, "--base", &county, "-r", "5", "-q", "-o", &o]);
+    assert!(fit.status.success(), "{}", String::from_utf8_lossy(&fit.stderr));
+    reports.push(Path::new(&o).join("county-fit/report.html"));
     let profile = temp_dir("browser-profile");
     for report in &reports {
         let html = std::fs::read_to_string(report).unwrap_or_else(|e| panic!("{}: {e}", report.display()));
