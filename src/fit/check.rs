@@ -29,10 +29,14 @@ fn interval(e: &Estimate) -> Interval {
 pub fn check_by_hour(fit: &HallFit, r: &RunResult, target_key: &str) -> Vec<HourCheck> {
     let series = |key: &str| r.hourly_defs.iter().position(|d| d.key == key).map(|i| &r.hourly[i]);
     let mut out = Vec::new();
-    for (figure, key) in [("wait_mean", "wait_mean"), ("within_target", target_key)] {
+    for (figure, key) in [("wait_mean", "wait_mean"), ("queue_mean", "queue_mean"), ("within_target", target_key)] {
         let Some(sim) = series(key) else { continue };
         for h in &fit.observed_by_hour {
-            let observed = if figure == "wait_mean" { h.wait_mean } else { h.within_target };
+            let observed = match figure {
+                "wait_mean" => h.wait_mean,
+                "queue_mean" => h.queue_mean,
+                _ => h.within_target,
+            };
             let simulated = sim[h.hour];
             if !observed.value.is_finite() || !simulated.mean.is_finite() {
                 continue;

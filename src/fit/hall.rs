@@ -85,7 +85,10 @@ pub struct WindowHours {
 #[derive(Clone, Debug, Serialize)]
 pub struct ObservedHour {
     pub hour: usize,
-    pub tickets: usize,
+    /// Visits counted in the completion share.
+    pub visits: usize,
+    /// People waiting for a call at any stage, time-average in the hour.
+    pub queue_mean: Interval,
     /// Mean wait for the first call, minutes (those called).
     pub wait_mean: Interval,
     /// Of visits, the share completed (every row served) within the target.
@@ -323,7 +326,7 @@ pub fn fit(records: &Records, base: Option<&Scenario>) -> HallFit {
         absent,
         windows,
         completion_target_minutes: target,
-        observed_by_hour: observed_by_hour(&trips, target, &rules),
+        observed_by_hour: observed_by_hour(&trips, target, &rules, &queue_by_hour(records, &rules, &per_day)),
     }
 }
 
@@ -350,6 +353,18 @@ impl<'a> Rules<'a> {
     fn counted(&self, case_type: &str) -> bool {
         self.base
             .is_none_or(|b| b.case_types.iter().find(|t| t.name == case_type).is_none_or(|t| t.counts_toward_target))
+    }
+
+    /// Whether a row's wait is a person's in the hall: the guides' queue or
+    /// a step of the type's route (not back-office work such as a follow-up
+    /// for a missing paper).
+    fn in_queue(&self, case_type: &str, stage: &str) -> bool {
+        let Some(b) = self.base else { return true };
+        self.before_ticket(stage)
+            || b.case_types
+                .iter()
+                .find(|t| t.name == case_type)
+                .is_none_or(|t| t.route.iter().any(|step| b.stages[step.stage].name == stage))
     }
 
     /// The last stage of the type's route, if the base knows the type.
@@ -382,7 +397,24 @@ fn completion(t: &Trip, rules: &Rules) -> Option<f64> {
     }
 }
 
-fn observed_by_hour(trips: &[Trip], target: f64, rules: &Rules) -> Vec<ObservedHour> {
+/// People waiting per hour of the day, time-averaged over the days with tickets.
+fn queue_by_hour(records: &Records, rules: &Rules, days: &BTreeMap<(u64, jiff::civil::Date), usize>) -> Vec<Interval> {
+    let mut minutes: BTreeMap<(u64, jiff::civil::Date), [f64; 24]> = days.keys().map(|&d| (d, [0.0; 24])).collect();
+    for v in records.visits.iter().filter(|v| rules.in_queue(&v.case_type, &v.stage)) {
+        let from = v.queued.unwrap_or(v.ticket_time);
+        let until = v.called.unwrap_or(v.finished);
+        let Some(day) = minutes.get_mut(&(v.replication, from.date())) else { continue };
+        let (mut m, end) = (minute_of_day(from), minute_of_day(from) + minutes_between(from, until));
+        while m < end && m < 1440.0 {
+            let next = ((m / 60.0).floor() + 1.0) * 60.0;
+            day[(m / 60.0) as usize] += next.min(end) - m;
+            m = next;
+        }
+    }
+    (0..24).map(|h| mean_interval(&minutes.values().map(|d| d[h] / 60.0).collect::<Vec<_>>())).collect()
+}
+
+fn observed_by_hour(trips: &[Trip], target: f64, rules: &Rules, queue: &[Interval]) -> Vec<ObservedHour> {
     /// Of one day's tickets in one hour: first-call waits, visits counted, within the target.
     type Cell = (Vec<f64>, usize, usize);
     let mut cells: BTreeMap<usize, BTreeMap<(u64, jiff::civil::Date), Cell>> = BTreeMap::new();
@@ -407,7 +439,8 @@ fn observed_by_hour(trips: &[Trip], target: f64, rules: &Rules) -> Vec<ObservedH
             let shares: Vec<f64> = days.values().filter(|d| d.1 > 0).map(|d| d.2 as f64 / d.1 as f64).collect();
             ObservedHour {
                 hour,
-                tickets: days.values().map(|d| d.1).sum(),
+                visits: days.values().map(|d| d.1).sum(),
+                queue_mean: queue[hour],
                 wait_mean: mean_interval(&waits),
                 within_target: mean_interval(&shares),
             }

@@ -33,11 +33,12 @@ pub fn disagreements(validation: &[HourCheck]) -> Vec<String> {
         .iter()
         .filter(|c| c.differs)
         .map(|c| {
-            let (o, s) = if c.figure == "wait_mean" {
-                (format!("{:.1} min", c.observed.value), format!("{:.1} min", c.simulated.value))
-            } else {
-                (format!("{:.1}%", c.observed.value * 100.0), format!("{:.1}%", c.simulated.value * 100.0))
+            let shown = |x: f64| match c.figure {
+                "wait_mean" => format!("{x:.1} min"),
+                "queue_mean" => format!("{x:.1} people"),
+                _ => format!("{:.1}%", x * 100.0),
             };
+            let (o, s) = (shown(c.observed.value), shown(c.simulated.value));
             format!("{:02}:00-{:02}:00 {}: records {o}, simulation {s}", c.hour, c.hour + 1, c.figure)
         })
         .collect()
@@ -219,10 +220,10 @@ pub fn html(
     if !validation.is_empty() {
         body += "<h2>Records against the fitted scenario, by hour of ticket</h2>\n<div class=\"scroll\"><table><tr><th>hour</th><th>figure</th><th>records (95%)</th><th>simulation (95%)</th><th>differ</th></tr>";
         for c in validation {
-            let (o, s) = if c.figure == "wait_mean" {
-                (iv(&c.observed, 1), iv(&c.simulated, 1))
-            } else {
+            let (o, s) = if c.figure == "within_target" {
                 (pct(&c.observed), pct(&c.simulated))
+            } else {
+                (iv(&c.observed, 1), iv(&c.simulated, 1))
             };
             body += &format!(
                 "<tr><td>{:02}:00</td><td>{}</td><td>{o}</td><td>{s}</td><td>{}</td></tr>",
