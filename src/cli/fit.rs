@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{RunOptions, admit, simulate, thread_pool, write_chart};
 use crate::error::Error;
-use crate::fit::check::{HourCheck, check_by_hour};
+use crate::fit::check::{HourCheck, StageCheck, check_by_hour, check_stages};
 use crate::fit::hall::{self, HallFit};
 use crate::fit::records::{self, ColumnMap};
 use crate::fit::{scenario_file, standalone};
@@ -32,6 +32,7 @@ struct FitJson<'a> {
     kept_from_base: &'a [String],
     bad_rows: Vec<String>,
     validation: &'a [HourCheck],
+    validation_by_stage: &'a [StageCheck],
 }
 
 /// One chart per case type: each stage's histogram against its fitted
@@ -102,6 +103,7 @@ pub fn run(
     let mut written = vec!["fit.json".to_string(), "report.html".to_string()];
     let mut kept = Vec::new();
     let mut validation = Vec::new();
+    let mut by_stage = Vec::new();
     let mut run_facts = None;
     let file = format!("{name}_fit.toml");
     let (text, fitted) = match &base {
@@ -138,6 +140,7 @@ pub fn run(
         let pool = thread_pool(o)?;
         let f = simulate(&pool, &loaded, seed, reps, o);
         validation = check_by_hour(&fit, &f.result, &within_target_key(loaded.scenario.completion_target));
+        by_stage = check_stages(&records, &loaded.scenario, &f.result);
         run_facts = Some((seed, reps));
     }
     let doc = FitJson {
@@ -150,6 +153,7 @@ pub fn run(
         kept_from_base: &kept,
         bad_rows: records.bad.iter().map(|b| format!("{shown}:{}: {}", b.line, b.message)).collect(),
         validation: &validation,
+        validation_by_stage: &by_stage,
     };
     dir.write("fit.json", &pretty_json(&doc)?)?;
     let mut charts = Vec::new();
@@ -159,12 +163,12 @@ pub fn run(
             written.push(format!("{} charts in charts/ (SVG and PNG)", charts.len()));
         }
     }
-    let page = crate::report::fit::html(&shown, &fit, &kept, &validation, run_facts, &charts);
+    let page = crate::report::fit::html(&shown, &fit, &kept, (&validation, &by_stage), run_facts, &charts);
     dir.write("report.html", page.as_bytes())?;
     dir.commit()?;
     if !o.quiet {
         let mut out = std::io::stdout().lock();
-        let _ = write!(out, "{}", crate::report::fit::table(&shown, &fit, &validation));
+        let _ = write!(out, "{}", crate::report::fit::table(&shown, &fit, &validation, &by_stage));
         let _ = writeln!(out, "  wrote {}/: {}", out_dir.display(), written.join(", "));
     }
     Ok(())

@@ -5,7 +5,7 @@
 use super::charts::Chart;
 use super::html::{esc, figure, page};
 use super::labels::EN;
-use crate::fit::check::HourCheck;
+use crate::fit::check::{HourCheck, StageCheck};
 use crate::fit::estimate::Interval;
 use crate::fit::hall::HallFit;
 
@@ -45,7 +45,7 @@ pub fn disagreements(validation: &[HourCheck]) -> Vec<String> {
 }
 
 /// The terminal's summary.
-pub fn table(file: &str, f: &HallFit, validation: &[HourCheck]) -> String {
+pub fn table(file: &str, f: &HallFit, validation: &[HourCheck], stages: &[StageCheck]) -> String {
     let mut out = format!(
         "{file}: {} rows ({} skipped), {} visits ({} first visits) on {} days\n",
         f.rows, f.rows_skipped, f.visits, f.first_visits, f.days
@@ -100,7 +100,20 @@ pub fn table(file: &str, f: &HallFit, validation: &[HourCheck]) -> String {
             out += &format!("    {d}\n");
         }
     }
+    for c in stages.iter().filter(|c| c.differs) {
+        out += &format!("    {}\n", stage_words(c));
+    }
     out
+}
+
+/// A stage whose share within budget differs, in words.
+fn stage_words(c: &StageCheck) -> String {
+    format!(
+        "stage {} within its budget: records {:.1}%, simulation {:.1}%",
+        c.stage,
+        c.observed.value * 100.0,
+        c.simulated.value * 100.0
+    )
 }
 
 /// `report.html` of a fit.
@@ -108,7 +121,7 @@ pub fn html(
     file: &str,
     f: &HallFit,
     kept: &[String],
-    validation: &[HourCheck],
+    (validation, stages): (&[HourCheck], &[StageCheck]),
     run: Option<(u64, u32)>,
     charts: &[Chart],
 ) -> String {
@@ -132,6 +145,9 @@ pub fn html(
             );
             for d in differ {
                 body += &format!("<li class=\"missed\">{}</li>", esc(&d));
+            }
+            for c in stages.iter().filter(|c| c.differs) {
+                body += &format!("<li class=\"missed\">{}</li>", esc(&stage_words(c)));
             }
         }
         None => body += "<li>No base scenario (--base): the fit is not simulated.</li>",
@@ -229,6 +245,20 @@ pub fn html(
                 "<tr><td>{:02}:00</td><td>{}</td><td>{o}</td><td>{s}</td><td>{}</td></tr>",
                 c.hour,
                 c.figure,
+                if c.differs { "yes" } else { "" }
+            );
+        }
+        body += "</table></div>\n";
+    }
+    if !stages.is_empty() {
+        body += "<h2>Records against the fitted scenario, by stage</h2>\n<div class=\"scroll\"><table><tr><th>stage</th><th>calls</th><th>within budget, records (95%)</th><th>simulation (95%)</th><th>differ</th></tr>";
+        for c in stages {
+            body += &format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.stage),
+                c.calls,
+                pct(&c.observed),
+                pct(&c.simulated),
                 if c.differs { "yes" } else { "" }
             );
         }

@@ -15,12 +15,7 @@ use crate::scenario::model::{Scenario, clock};
 use crate::stats::estimate::Estimate;
 use crate::stats::kpi::{first_trip_key, within_target_key};
 
-/// A headline figure that gets worse by more than this is flagged: 2
-/// percentage points of a share; of any other figure 10%, and at least one
-/// unit (a minute, a person), so a wait of 3 seconds growing to 30 is not news.
-pub const SHARE_MARGIN: f64 = 0.02;
-pub const RELATIVE_MARGIN: f64 = 0.10;
-pub const ABSOLUTE_MARGIN: f64 = 1.0;
+pub use crate::stats::estimate::{ABSOLUTE_MARGIN, RELATIVE_MARGIN, SHARE_MARGIN};
 
 #[derive(Serialize)]
 struct RosterRow<'a> {
@@ -124,7 +119,7 @@ pub fn headline_changes(s: &Scenario, before: &RunResult, after: &RunResult) -> 
             let (b, a) = (*before.estimate(&key)?, *after.estimate(&key)?);
             let share = before.kpi_defs.iter().any(|d| d.key == key && d.unit == "share");
             let loss = if higher_better { b.mean - a.mean } else { a.mean - b.mean };
-            let margin = if share { SHARE_MARGIN } else { (RELATIVE_MARGIN * b.mean.abs()).max(ABSOLUTE_MARGIN) };
+            let margin = crate::stats::estimate::margin(b.mean, share);
             Some(Change { key, before: b, after: a, worse: loss.is_finite() && loss > margin, share })
         })
         .collect()

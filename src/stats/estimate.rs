@@ -149,6 +149,19 @@ fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
 }
 
 /// CDF of Student's t with `df` degrees of freedom.
+/// A difference between two figures matters (a plan's figure worse than the
+/// file's, a fitted hall against its records) when it exceeds: 2 percentage
+/// points of a share; of any other figure 10%, and at least one unit (a
+/// minute, a person), so a wait of 3 seconds growing to 30 is not news.
+pub const SHARE_MARGIN: f64 = 0.02;
+pub const RELATIVE_MARGIN: f64 = 0.10;
+pub const ABSOLUTE_MARGIN: f64 = 1.0;
+
+/// The margin for a figure whose reference value is `reference`.
+pub fn margin(reference: f64, share: bool) -> f64 {
+    if share { SHARE_MARGIN } else { (RELATIVE_MARGIN * reference.abs()).max(ABSOLUTE_MARGIN) }
+}
+
 pub fn student_t_cdf(t: f64, df: f64) -> f64 {
     let tail = 0.5 * incomplete_beta(df / 2.0, 0.5, df / (df + t * t));
     if t >= 0.0 { 1.0 - tail } else { tail }

@@ -153,6 +153,9 @@ fn a_shipped_hall_survives_the_round_trip_through_its_records() {
         fit["validation"].as_array().unwrap().iter().filter(|c| c["differs"] == true).collect();
     assert!(!fit["validation"].as_array().unwrap().is_empty());
     assert!(differ.len() <= 1, "hours where the fit disagrees with its own records: {differ:?}");
+    let stages = fit["validation_by_stage"].as_array().unwrap();
+    assert_eq!(stages.len(), 3, "accept, approve, issue");
+    assert!(stages.iter().all(|c| c["differs"] == false), "{stages:?}");
 }
 
 #[test]
