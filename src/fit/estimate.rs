@@ -1,4 +1,5 @@
-//! Estimates from samples: service-time families by maximum likelihood,
+//! Estimates from samples: service-time families (exponential, uniform,
+//! lognormal, gamma; a fixed time) by maximum likelihood,
 //! chosen by Akaike's information criterion and checked by the
 //! Kolmogorov–Smirnov distance; exponential patience from censored waits;
 //! shares and means with 95% intervals. Distribution functions come from
@@ -46,6 +47,7 @@ pub fn share_interval(k: usize, n: usize) -> Interval {
 pub enum Family {
     Deterministic { value: f64 },
     Exponential { mean: f64 },
+    Uniform { min: f64, max: f64 },
     LogNormal { mean: f64, cv: f64 },
     Gamma { mean: f64, cv: f64 },
 }
@@ -56,6 +58,9 @@ impl Family {
         match *self {
             Family::Deterministic { value } => format!("{{ dist = \"deterministic\", value = {} }}", round4(value)),
             Family::Exponential { mean } => format!("{{ dist = \"exponential\", mean = {} }}", round4(mean)),
+            Family::Uniform { min, max } => {
+                format!("{{ dist = \"uniform\", min = {}, max = {} }}", round4(min), round4(max))
+            }
             Family::LogNormal { mean, cv } => {
                 format!("{{ dist = \"lognormal\", mean = {}, cv = {} }}", round4(mean), round4(cv))
             }
@@ -69,6 +74,7 @@ impl Family {
         match self {
             Family::Deterministic { .. } => "deterministic",
             Family::Exponential { .. } => "exponential",
+            Family::Uniform { .. } => "uniform",
             Family::LogNormal { .. } => "lognormal",
             Family::Gamma { .. } => "gamma",
         }
@@ -79,6 +85,7 @@ impl Family {
         match *self {
             Family::Deterministic { value } => f64::from(u8::from(x >= value)),
             Family::Exponential { mean } => Exp::new(1.0 / mean).map_or(f64::NAN, |d| d.cdf(x)),
+            Family::Uniform { min, max } => ((x - min) / (max - min)).clamp(0.0, 1.0),
             Family::LogNormal { mean, cv } => {
                 let s2 = (1.0 + cv * cv).ln();
                 LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).map_or(f64::NAN, |d| d.cdf(x))
@@ -95,6 +102,7 @@ impl Family {
         match *self {
             Family::Deterministic { value } => value,
             Family::Exponential { mean } => -mean * (1.0 - p).ln(),
+            Family::Uniform { min, max } => min + p * (max - min),
             Family::LogNormal { mean, cv } => {
                 let s2 = (1.0 + cv * cv).ln();
                 LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).map_or(f64::NAN, |d| d.inverse_cdf(p))
@@ -164,6 +172,12 @@ pub fn fit_durations(xs: &[f64]) -> Option<ServiceFit> {
         candidates.push(Candidate {
             family: Family::Exponential { mean },
             log_likelihood: -n * mean.ln() - n,
+            aic: 0.0,
+        });
+        // Uniform: the range of the sample (maximum likelihood).
+        candidates.push(Candidate {
+            family: Family::Uniform { min: lo, max: hi },
+            log_likelihood: -n * (hi - lo).ln(),
             aic: 0.0,
         });
         let s2 = xs.iter().map(|x| (x.ln() - mean_ln).powi(2)).sum::<f64>() / n;
@@ -303,18 +317,16 @@ mod tests {
             Family::Exponential { mean: 6.0 },
             Family::LogNormal { mean: 15.0, cv: 0.5 },
             Family::Gamma { mean: 4.0, cv: 0.4 },
+            Family::Uniform { min: 2.0, max: 6.0 },
         ] {
             let fit = fit_durations(&sample(truth, 4000)).unwrap();
             assert_eq!(fit.chosen.name(), truth.name(), "{truth:?}: {:?}", fit.candidates);
-            let (Family::Exponential { mean } | Family::LogNormal { mean, .. } | Family::Gamma { mean, .. }) =
-                fit.chosen
-            else {
-                panic!()
-            };
-            let want = match truth {
+            let mean_of = |f: Family| match f {
                 Family::Exponential { mean } | Family::LogNormal { mean, .. } | Family::Gamma { mean, .. } => mean,
+                Family::Uniform { min, max } => (min + max) / 2.0,
                 Family::Deterministic { value } => value,
             };
+            let (mean, want) = (mean_of(fit.chosen), mean_of(truth));
             assert!((mean - want).abs() < 0.01 * want, "{truth:?}: mean {mean}");
             assert!(fit.ks_distance < 0.01, "{truth:?}: KS {}", fit.ks_distance);
         }
