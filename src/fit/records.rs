@@ -234,6 +234,9 @@ pub fn minute_of_day(t: DateTime) -> f64 {
 pub fn read(text: &[u8], map: &ColumnMap) -> Result<Records, String> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
     let headers = reader.headers().map_err(|e| format!("the header cannot be read: {e}"))?.clone();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err("1: no header: the file is empty".into());
+    }
     let index = |column: &str| headers.iter().position(|h| h.trim() == map.header(column));
     let missing: Vec<String> =
         REQUIRED.iter().filter(|c| index(c).is_none()).map(|c| format!("`{}`", map.header(c))).collect();
