@@ -92,9 +92,11 @@ pub fn table(file: &str, f: &HallFit, validation: &[HourCheck], stages: &[StageC
     if !validation.is_empty() {
         let differ = disagreements(validation);
         out += &format!(
-            "  the fitted scenario against the records, by hour of ticket: {} of {} hourly figures differ\n",
+            "  the fitted scenario against the records: {} of {} hourly figures and {} of {} stages differ\n",
             differ.len(),
-            validation.len()
+            validation.len(),
+            stages.iter().filter(|c| c.differs).count(),
+            stages.len()
         );
         for d in differ {
             out += &format!("    {d}\n");
@@ -139,9 +141,11 @@ pub fn html(
         Some((seed, reps)) => {
             let differ = disagreements(validation);
             body += &format!(
-                "<li>The fitted scenario, simulated ({reps} replications, seed {seed}), against the records by hour of ticket: {} of {} hourly figures differ beyond their 95% intervals.</li>",
+                "<li>The fitted scenario, simulated ({reps} replications, seed {seed}), against the records: {} of {} hourly figures and {} of {} stages differ beyond both 95% intervals and by more than 2 points of a share (10%, and at least 1, of another figure).</li>",
                 differ.len(),
-                validation.len()
+                validation.len(),
+                stages.iter().filter(|c| c.differs).count(),
+                stages.len()
             );
             for d in differ {
                 body += &format!("<li class=\"missed\">{}</li>", esc(&d));
