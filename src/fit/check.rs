@@ -47,15 +47,13 @@ pub fn check_by_hour(fit: &HallFit, r: &RunResult, target_key: &str) -> Vec<Hour
             if !observed.value.is_finite() || !simulated.mean.is_finite() {
                 continue;
             }
-            let half = |i: &Interval| if i.high.is_finite() { (i.high - i.low) / 2.0 } else { 0.0 };
             let s = interval(&simulated);
-            let reach = (half(&observed).powi(2) + half(&s).powi(2)).sqrt();
             out.push(HourCheck {
                 hour: h.hour,
                 figure,
                 observed,
                 simulated: s,
-                differs: material(observed.value, s.value, reach, figure == "within_target"),
+                differs: material(&observed, &s, figure == "within_target"),
             });
         }
     }
@@ -63,10 +61,12 @@ pub fn check_by_hour(fit: &HallFit, r: &RunResult, target_key: &str) -> Vec<Hour
 }
 
 /// Whether records and simulation differ: beyond both intervals combined
-/// (`reach`) and beyond the margin that matters ([`margin`]).
-fn material(observed: f64, simulated: f64, reach: f64, share: bool) -> bool {
-    let gap = (observed - simulated).abs();
-    gap > reach && gap > margin(simulated, share)
+/// and beyond the margin that matters ([`margin`]).
+fn material(observed: &Interval, simulated: &Interval, share: bool) -> bool {
+    let half = |i: &Interval| if i.high.is_finite() { (i.high - i.low) / 2.0 } else { 0.0 };
+    let reach = (half(observed).powi(2) + half(simulated).powi(2)).sqrt();
+    let gap = (observed.value - simulated.value).abs();
+    gap > reach && gap > margin(simulated.value, share)
 }
 
 /// One stage's share within its budget, in the records and simulated.
@@ -99,14 +99,12 @@ pub fn check_stages(records: &Records, s: &Scenario, r: &RunResult) -> Vec<Stage
             }
             let within = times.iter().filter(|&&t| t <= st.budget).count();
             let observed = share_interval(within, times.len());
-            let half = |i: &Interval| if i.high.is_finite() { (i.high - i.low) / 2.0 } else { 0.0 };
-            let reach = (half(&observed).powi(2) + half(&simulated).powi(2)).sqrt();
             Some(StageCheck {
                 stage: st.name.clone(),
                 calls: times.len(),
                 observed,
                 simulated,
-                differs: material(observed.value, simulated.value, reach, true),
+                differs: material(&observed, &simulated, true),
             })
         })
         .collect()

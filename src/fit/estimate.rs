@@ -86,14 +86,8 @@ impl Family {
             Family::Deterministic { value } => f64::from(u8::from(x >= value)),
             Family::Exponential { mean } => Exp::new(1.0 / mean).map_or(f64::NAN, |d| d.cdf(x)),
             Family::Uniform { min, max } => ((x - min) / (max - min)).clamp(0.0, 1.0),
-            Family::LogNormal { mean, cv } => {
-                let s2 = (1.0 + cv * cv).ln();
-                LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).map_or(f64::NAN, |d| d.cdf(x))
-            }
-            Family::Gamma { mean, cv } => {
-                let k = 1.0 / (cv * cv);
-                Gamma::new(k, k / mean).map_or(f64::NAN, |d| d.cdf(x))
-            }
+            Family::LogNormal { mean, cv } => lognormal(mean, cv).map_or(f64::NAN, |d| d.cdf(x)),
+            Family::Gamma { mean, cv } => gamma(mean, cv).map_or(f64::NAN, |d| d.cdf(x)),
         }
     }
 
@@ -103,16 +97,22 @@ impl Family {
             Family::Deterministic { value } => value,
             Family::Exponential { mean } => -mean * (1.0 - p).ln(),
             Family::Uniform { min, max } => min + p * (max - min),
-            Family::LogNormal { mean, cv } => {
-                let s2 = (1.0 + cv * cv).ln();
-                LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).map_or(f64::NAN, |d| d.inverse_cdf(p))
-            }
-            Family::Gamma { mean, cv } => {
-                let k = 1.0 / (cv * cv);
-                Gamma::new(k, k / mean).map_or(f64::NAN, |d| d.inverse_cdf(p))
-            }
+            Family::LogNormal { mean, cv } => lognormal(mean, cv).map_or(f64::NAN, |d| d.inverse_cdf(p)),
+            Family::Gamma { mean, cv } => gamma(mean, cv).map_or(f64::NAN, |d| d.inverse_cdf(p)),
         }
     }
+}
+
+/// The lognormal of this mean and coefficient of variation, in statrs' terms.
+fn lognormal(mean: f64, cv: f64) -> Option<LogNormal> {
+    let s2 = (1.0 + cv * cv).ln();
+    LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).ok()
+}
+
+/// The gamma of this mean and coefficient of variation (shape 1/cv², rate shape/mean).
+fn gamma(mean: f64, cv: f64) -> Option<Gamma> {
+    let k = 1.0 / (cv * cv);
+    Gamma::new(k, k / mean).ok()
 }
 
 fn round4(x: f64) -> f64 {

@@ -119,16 +119,36 @@ pub struct HallFit {
     pub observed_by_hour: Vec<ObservedHour>,
 }
 
-/// One visit: its rows, in order of queueing.
-struct Trip<'a> {
-    rows: Vec<&'a Visit>,
-    start: jiff::civil::DateTime,
+/// One visit: its rows, in order of queueing, and its first ticket.
+pub(crate) struct Trip<'a> {
+    pub rows: Vec<&'a Visit>,
+    pub start: jiff::civil::DateTime,
 }
 
 impl Trip<'_> {
-    fn first(&self) -> bool {
+    /// A first visit (not a return), when the records say.
+    pub fn first(&self) -> bool {
         self.rows[0].trip.is_none_or(|t| t == 1)
     }
+}
+
+/// The records' visits: rows grouped by (replication, date of ticket,
+/// ticket), in order of replication and first ticket.
+pub(crate) fn trips(records: &Records) -> Vec<Trip<'_>> {
+    let mut groups: BTreeMap<(u64, jiff::civil::Date, &str), Vec<&Visit>> = BTreeMap::new();
+    for v in &records.visits {
+        groups.entry((v.replication, v.ticket_time.date(), v.ticket.as_str())).or_default().push(v);
+    }
+    let mut trips: Vec<Trip> = groups
+        .into_values()
+        .map(|mut rows| {
+            rows.sort_by_key(|r| (r.queued.unwrap_or(r.ticket_time), r.called, r.finished));
+            let start = rows.iter().map(|r| r.ticket_time).min().unwrap_or(rows[0].ticket_time);
+            Trip { rows, start }
+        })
+        .collect();
+    trips.sort_by_key(|t| (t.rows[0].replication, t.start));
+    trips
 }
 
 /// The intervals to share the day's tickets over: the base's profile, or
@@ -166,19 +186,7 @@ pub fn fit(records: &Records, base: Option<&Scenario>) -> HallFit {
     let target = base.map_or(60.0, |b| b.completion_target);
     let rules = Rules::of(base);
     // Visits: rows grouped by (replication, date of ticket, ticket).
-    let mut groups: BTreeMap<(u64, jiff::civil::Date, &str), Vec<&Visit>> = BTreeMap::new();
-    for v in &records.visits {
-        groups.entry((v.replication, v.ticket_time.date(), v.ticket.as_str())).or_default().push(v);
-    }
-    let mut trips: Vec<Trip> = groups
-        .into_values()
-        .map(|mut rows| {
-            rows.sort_by_key(|r| (r.queued.unwrap_or(r.ticket_time), r.called, r.finished));
-            let start = rows.iter().map(|r| r.ticket_time).min().unwrap_or(rows[0].ticket_time);
-            Trip { rows, start }
-        })
-        .collect();
-    trips.sort_by_key(|t| (t.rows[0].replication, t.start));
+    let trips = trips(records);
     let firsts: Vec<&Trip> = trips.iter().filter(|t| t.first()).collect();
 
     // Tickets per day and weekday.

@@ -5,13 +5,8 @@
 use super::estimate::Family;
 use super::hall::HallFit;
 use crate::scenario::edit;
-use crate::scenario::model::ArrivalProcess;
+use crate::scenario::model::{ArrivalProcess, clock};
 use crate::scenario::{LoadedScenario, Scenario};
-
-fn clock(m: f64) -> String {
-    let m = m.round() as i64;
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
 
 /// Shares rounded to 6 decimals that still sum to 1 (the largest takes the rest).
 pub(crate) fn rounded_shares(xs: &[f64]) -> Vec<f64> {

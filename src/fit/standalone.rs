@@ -10,9 +10,9 @@ use super::estimate::Family;
 use super::hall::HallFit;
 use super::records::{Records, minute_of_day};
 
+/// A time of day for the file, kept inside the day.
 fn clock(m: f64) -> String {
-    let m = m.round().clamp(0.0, 1439.0) as i64;
-    format!("{:02}:{:02}", m / 60, m % 60)
+    crate::scenario::model::clock(m.clamp(0.0, 1439.0))
 }
 
 fn is_name(s: &str) -> bool {
@@ -36,17 +36,10 @@ fn label_line(label: &Option<String>) -> String {
 /// The scenario text, named `name`.
 pub fn write(name: &str, records: &Records, fit: &HallFit) -> String {
     // Each first visit's stages in order; the most common route per type.
-    let mut visits: BTreeMap<(u64, jiff::civil::Date, &str), Vec<&super::records::Visit>> = BTreeMap::new();
-    for v in &records.visits {
-        visits.entry((v.replication, v.ticket_time.date(), v.ticket.as_str())).or_default().push(v);
-    }
     let mut routes: BTreeMap<&str, BTreeMap<Vec<&str>, usize>> = BTreeMap::new();
     let mut stage_order: BTreeMap<&str, (f64, usize)> = BTreeMap::new();
-    for rows in visits.values_mut() {
-        if rows.iter().any(|r| r.trip.is_some_and(|t| t > 1)) {
-            continue;
-        }
-        rows.sort_by_key(|r| (r.queued.unwrap_or(r.ticket_time), r.called, r.finished));
+    for trip in super::hall::trips(records).iter().filter(|t| t.first()) {
+        let rows = &trip.rows;
         let mut route: Vec<&str> = Vec::new();
         for r in rows.iter().filter(|r| r.called.is_some()) {
             if !route.contains(&r.stage.as_str()) {

@@ -8,11 +8,7 @@ use super::labels::EN;
 use crate::fit::check::{HourCheck, StageCheck};
 use crate::fit::estimate::Interval;
 use crate::fit::hall::HallFit;
-
-fn clock(m: f64) -> String {
-    let m = m.round() as i64;
-    format!("{:02}:{:02}", m / 60, m % 60)
-}
+use crate::scenario::model::clock;
 
 fn iv(i: &Interval, d: usize) -> String {
     if i.low.is_finite() {
@@ -27,21 +23,29 @@ fn pct(i: &Interval) -> String {
     format!("{:.1}% ({:.1} to {:.1})", p(i.value), p(i.low), p(i.high))
 }
 
-/// Hours where the records and the simulation differ, in words.
-pub fn disagreements(validation: &[HourCheck]) -> Vec<String> {
-    validation
-        .iter()
-        .filter(|c| c.differs)
-        .map(|c| {
-            let shown = |x: f64| match c.figure {
-                "wait_mean" => format!("{x:.1} min"),
-                "queue_mean" => format!("{x:.1} people"),
-                _ => format!("{:.1}%", x * 100.0),
-            };
-            let (o, s) = (shown(c.observed.value), shown(c.simulated.value));
-            format!("{:02}:00-{:02}:00 {}: records {o}, simulation {s}", c.hour, c.hour + 1, c.figure)
-        })
-        .collect()
+/// How many hourly figures and stages differ, of how many.
+fn differ_counts(validation: &[HourCheck], stages: &[StageCheck]) -> String {
+    format!(
+        "{} of {} hourly figures and {} of {} stages differ",
+        validation.iter().filter(|c| c.differs).count(),
+        validation.len(),
+        stages.iter().filter(|c| c.differs).count(),
+        stages.len()
+    )
+}
+
+/// The hours and stages where the records and the simulation differ, in words.
+fn disagreements(validation: &[HourCheck], stages: &[StageCheck]) -> Vec<String> {
+    let hours = validation.iter().filter(|c| c.differs).map(|c| {
+        let shown = |x: f64| match c.figure {
+            "wait_mean" => format!("{x:.1} min"),
+            "queue_mean" => format!("{x:.1} people"),
+            _ => format!("{:.1}%", x * 100.0),
+        };
+        let (o, s) = (shown(c.observed.value), shown(c.simulated.value));
+        format!("{:02}:00-{:02}:00 {}: records {o}, simulation {s}", c.hour, c.hour + 1, c.figure)
+    });
+    hours.chain(stages.iter().filter(|c| c.differs).map(stage_words)).collect()
 }
 
 /// The terminal's summary.
@@ -89,21 +93,11 @@ pub fn table(file: &str, f: &HallFit, validation: &[HourCheck], stages: &[StageC
             iv(&p.mean, 1)
         );
     }
-    if !validation.is_empty() {
-        let differ = disagreements(validation);
-        out += &format!(
-            "  the fitted scenario against the records: {} of {} hourly figures and {} of {} stages differ\n",
-            differ.len(),
-            validation.len(),
-            stages.iter().filter(|c| c.differs).count(),
-            stages.len()
-        );
-        for d in differ {
+    if !validation.is_empty() || !stages.is_empty() {
+        out += &format!("  the fitted scenario against the records: {}\n", differ_counts(validation, stages));
+        for d in disagreements(validation, stages) {
             out += &format!("    {d}\n");
         }
-    }
-    for c in stages.iter().filter(|c| c.differs) {
-        out += &format!("    {}\n", stage_words(c));
     }
     out
 }
@@ -139,19 +133,12 @@ pub fn html(
     body += "<section id=\"verdict\"><ul>";
     match run {
         Some((seed, reps)) => {
-            let differ = disagreements(validation);
             body += &format!(
-                "<li>The fitted scenario, simulated ({reps} replications, seed {seed}), against the records: {} of {} hourly figures and {} of {} stages differ beyond both 95% intervals and by more than 2 points of a share (10%, and at least 1, of another figure).</li>",
-                differ.len(),
-                validation.len(),
-                stages.iter().filter(|c| c.differs).count(),
-                stages.len()
+                "<li>The fitted scenario, simulated ({reps} replications, seed {seed}), against the records: {} beyond both 95% intervals and by more than 2 points of a share (10%, and at least 1, of another figure).</li>",
+                differ_counts(validation, stages)
             );
-            for d in differ {
+            for d in disagreements(validation, stages) {
                 body += &format!("<li class=\"missed\">{}</li>", esc(&d));
-            }
-            for c in stages.iter().filter(|c| c.differs) {
-                body += &format!("<li class=\"missed\">{}</li>", esc(&stage_words(c)));
             }
         }
         None => body += "<li>No base scenario (--base): the fit is not simulated.</li>",
