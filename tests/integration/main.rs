@@ -5,6 +5,7 @@ mod common;
 mod compare;
 mod determinism;
 mod deterministic;
+mod fingerprint;
 mod fit;
 mod fuzz;
 mod invariance;
