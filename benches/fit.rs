@@ -22,7 +22,7 @@ fn fit(c: &mut Criterion) {
         rows += records.len();
         traces.push((traces.len() as u64, records));
     }
-    let csv = records::write_csv(&base, &traces);
+    let csv = hallsim::report::files::csv_of(records::rows(&base, &traces));
     let mut group = c.benchmark_group("fit");
     group.throughput(Throughput::Elements(rows as u64));
     group.sample_size(10);

@@ -8,10 +8,11 @@ use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand};
 
+pub mod error;
 mod fit;
 
+use crate::cli::error::Error;
 use crate::engine::Model;
-use crate::error::Error;
 use crate::experiment::{
     RunResult, compare, plan, replicate, roster, run_replications, run_replications_observed, shard, sweep, workload,
 };
@@ -452,7 +453,7 @@ fn merge_sweep(
     }
     let mut results = Vec::new();
     for (p, (path, s)) in points.iter().zip(stored) {
-        let kpi_defs = crate::stats::kpi::definitions(&Model::new(p.scenario.clone())).0;
+        let kpi_defs = crate::stats::kpi::definitions(&p.scenario).0;
         if s.len() != kpi_defs.len() {
             return Err(Error::Usage(format!(
                 "{}: the point {:?} holds {} KPIs; the scenario has {}",
@@ -651,7 +652,7 @@ fn run_files(files: &[PathBuf], trace: Option<&str>, o: &RunOptions) -> Result<(
                 use rayon::prelude::*;
                 traced.par_iter().map(|&r| (r, crate::engine::simulate_traced(&model, seed, r).1)).collect()
             });
-            dir.write("visits.csv", &crate::fit::records::write_csv(&s.scenario, &records))?;
+            dir.write("visits.csv", &files::csv_of(crate::fit::records::rows(&s.scenario, &records)))?;
             written.push("visits.csv".into());
         }
         dir.commit()?;
@@ -755,7 +756,7 @@ fn merge(file: &Path, shards: &[PathBuf], o: &RunOptions) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let (kpi_defs, hourly_defs) = crate::stats::kpi::definitions(&Model::new(base.scenario.clone()));
+    let (kpi_defs, hourly_defs) = crate::stats::kpi::definitions(&base.scenario);
     let mut parts: Vec<(u32, u32, u32, u64, replicate::Partial)> = Vec::new();
     for (path, text) in &texts {
         let f: shard::ShardFile = serde_json::from_slice(text)

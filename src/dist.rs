@@ -7,7 +7,7 @@
 
 use rand_distr::{Distribution, Exp1, Gamma, LogNormal};
 
-use crate::engine::rng::uniform;
+use crate::rng::uniform;
 
 /// Longest duration a distribution may describe (its mean, value, maximum or
 /// largest observation), minutes: about 69 days, far beyond any hall, and
@@ -197,7 +197,7 @@ mod tests {
     use super::*;
 
     fn sample_moments(d: &Dist, n: usize) -> (f64, f64) {
-        let mut rng = crate::engine::rng::Stream::from_seed_u64(11);
+        let mut rng = crate::rng::Stream::from_seed_u64(11);
         let xs: Vec<f64> = (0..n).map(|_| d.sample(&mut rng)).collect();
         let m = xs.iter().sum::<f64>() / n as f64;
         let v = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1) as f64;

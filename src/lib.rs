@@ -2,11 +2,13 @@
 //! machine, windows, back-office approval, certificate issuing) for planning
 //! their capacity.
 //!
-//! The layers, each usable on its own:
+//! The layers, each usable on its own, each using only those listed before it:
+//! - [`rng`]: the random streams every draw comes from;
+//! - [`dist`]: the distributions a scenario draws durations from;
 //! - [`scenario`]: TOML text to a validated [`scenario::Scenario`], with every
 //!   problem located by file, line and column;
-//! - [`engine`]: one replication, a pure function of (model, seed, replication);
 //! - [`stats`]: what a replication records, its KPIs, Student-t estimates;
+//! - [`engine`]: one replication, a pure function of (model, seed, replication);
 //! - [`experiment`]: replications in parallel, comparisons, sweeps, plans, shards;
 //! - [`fit`]: a hall's inputs estimated from its visit records, and the fitted scenario;
 //! - [`report`]: tables, CSV and JSON bytes, charts and the HTML report;
@@ -46,9 +48,9 @@
 pub mod cli;
 pub mod dist;
 pub mod engine;
-pub mod error;
 pub mod experiment;
 pub mod fit;
 pub mod report;
+pub mod rng;
 pub mod scenario;
 pub mod stats;

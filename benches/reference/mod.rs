@@ -7,7 +7,7 @@
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 
-use hallsim::engine::rng::{Purpose, Stream};
+use hallsim::rng::{Purpose, Stream};
 use rand_distr::{Distribution, Exp1};
 
 /// One station: servers and mean service, minutes.

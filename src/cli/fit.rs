@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::{RunOptions, admit, simulate, thread_pool, write_chart};
-use crate::error::Error;
+use crate::cli::error::Error;
 use crate::fit::check::{HourCheck, StageCheck, check_by_hour, check_stages};
 use crate::fit::hall::{self, HallFit};
 use crate::fit::records::{self, ColumnMap};

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use super::{RunResult, run_replications};
 use crate::engine::Model;
-use crate::engine::rng::splitmix64;
+use crate::rng::splitmix64;
 use crate::scenario::model::{ArrivalProcess, Horizon, Scenario};
 
 /// Comparison in a target.

@@ -77,8 +77,8 @@ pub fn run_range(model: &Model, seed: u64, range: Range<u64>, done: &(dyn Fn() +
             acc.wait.merge(&rec.first_wait_hist);
             acc.time_in_system.merge(&rec.time_in_system_hist);
             acc.events += rec.events;
-            let hourly = kpi::hourly(model, rec).iter().map(|s| s.values).collect();
-            acc.outs.push(RepOut { index: r, kpis: kpi::kpis(model, rec).values, hourly });
+            let hourly = kpi::hourly(model.scenario(), rec).iter().map(|s| s.values).collect();
+            acc.outs.push(RepOut { index: r, kpis: kpi::kpis(model.scenario(), rec).values, hourly });
             done();
             acc
         })
@@ -90,7 +90,7 @@ pub fn run_range(model: &Model, seed: u64, range: Range<u64>, done: &(dyn Fn() +
 /// Estimates from parts covering replications 0..n in order.
 pub fn finish(model: &Model, seed: u64, parts: Vec<Partial>) -> RunResult {
     let all = parts.into_iter().fold(Partial::new(), Partial::join);
-    let (kpi_defs, hourly_defs) = kpi::definitions(model);
+    let (kpi_defs, hourly_defs) = kpi::definitions(model.scenario());
     let outs = all.outs;
     let estimates = (0..kpi_defs.len()).map(|i| Estimate::from_values(outs.iter().map(|o| o.kpis[i]))).collect();
     let hourly = (0..hourly_defs.len())

@@ -58,8 +58,9 @@ pub fn datetime(s: &Scenario, rep: u64, minutes: f64) -> DateTime {
     date.to_datetime(time)
 }
 
+/// One row of the format, as written.
 #[derive(Serialize)]
-struct Row<'a> {
+pub struct Row<'a> {
     ticket: u64,
     date: String,
     ticket_time: String,
@@ -78,9 +79,10 @@ fn stamp(t: DateTime) -> String {
     t.strftime("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// `visits.csv` of the given replications' records (replications numbered from 1).
-pub fn write_csv(s: &Scenario, replications: &[(u64, Vec<VisitRecord>)]) -> Vec<u8> {
-    let rows = replications.iter().flat_map(|(rep, records)| {
+/// The rows of `visits.csv` for the given replications' records
+/// (replications numbered from 1), in ticket order.
+pub fn rows<'a>(s: &'a Scenario, replications: &'a [(u64, Vec<VisitRecord>)]) -> impl Iterator<Item = Row<'a>> {
+    replications.iter().flat_map(move |(rep, records)| {
         // In ticket order, as a queue-management system exports its log.
         let mut records: Vec<&VisitRecord> = records.iter().collect();
         records.sort_by(|a, b| {
@@ -105,8 +107,7 @@ pub fn write_csv(s: &Scenario, replications: &[(u64, Vec<VisitRecord>)]) -> Vec<
                 replication: rep + 1,
             }
         })
-    });
-    crate::report::files::csv_of(rows)
+    })
 }
 
 /// How a user's export names the columns and outcomes: a small TOML file,

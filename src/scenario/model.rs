@@ -427,6 +427,19 @@ impl Scenario {
         }
     }
 
+    /// Whether the top priority class holds the green channel or booked
+    /// tickets: one class above every case type's priority.
+    pub fn has_top_class(&self) -> bool {
+        self.arrivals.green_channel_share > 0.0 || self.appointments.is_some()
+    }
+
+    /// Priority classes: each case type's priority, and the top class when
+    /// the scenario has one ([`Scenario::has_top_class`]).
+    pub fn priority_classes(&self) -> usize {
+        let top = self.case_types.iter().map(|t| t.priority as usize).max().unwrap_or(0);
+        top + 1 + usize::from(self.has_top_class())
+    }
+
     /// Number of halls (1 without `[[site]]`).
     pub fn n_sites(&self) -> usize {
         self.sites.len().max(1)

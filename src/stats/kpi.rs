@@ -3,8 +3,7 @@
 //! computed, so tables, files, comparisons and charts all read the same list.
 
 use super::recorder::{HOURS, Recorder};
-use crate::engine::Model;
-use crate::scenario::model::{Closing, DAY, Horizon};
+use crate::scenario::model::{Closing, DAY, Horizon, Scenario};
 
 /// What a KPI is.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,8 +81,8 @@ fn fmt_minutes(m: f64) -> String {
 /// Minutes the hall was observed: each day from opening until the later of
 /// staff's end and the last person leaving, a day's overrun into the next
 /// day's opening hours counted once; or the window of a continuous run.
-fn observed_minutes(model: &Model, r: &Recorder) -> f64 {
-    match model.scenario.horizon {
+fn observed_minutes(s: &Scenario, r: &Recorder) -> f64 {
+    match s.horizon {
         Horizon::Days { hours, .. } => {
             let mut covered_until = f64::NEG_INFINITY;
             let mut total = 0.0;
@@ -101,21 +100,20 @@ fn observed_minutes(model: &Model, r: &Recorder) -> f64 {
 }
 
 /// Staff-minutes on duty in `pool`, and the busy minutes of those on duty.
-fn on_duty_minutes(model: &Model, r: &Recorder, pool: usize) -> (f64, f64) {
+fn on_duty_minutes(s: &Scenario, r: &Recorder, pool: usize) -> (f64, f64) {
     let (duty, busy, excess) = (&r.pool_on_duty[pool], &r.pool_busy[pool], &r.pool_excess[pool]);
-    match model.scenario.horizon {
+    match s.horizon {
         Horizon::Days { .. } => (duty.staffed_area, busy.staffed_area - excess.staffed_area),
         Horizon::Continuous { .. } => (duty.area, busy.area - excess.area),
     }
 }
 
 /// The scalar KPIs of one replication.
-pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
-    let s = &model.scenario;
+pub fn kpis(s: &Scenario, r: &Recorder) -> KpiSet {
     let days = f64::from(s.days());
     let per_day = matches!(s.horizon, Horizon::Days { .. });
     let count_unit = if per_day { "people/day" } else { "people" };
-    let observed = observed_minutes(model, r);
+    let observed = observed_minutes(s, r);
     let patience = s.case_types.iter().any(|t| t.patience.is_some());
     let mut k = KpiSet::default();
     k.push("arrived", count_unit, "people who took a ticket", r.arrived as f64 / days);
@@ -419,7 +417,7 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     }
     for (i, pool) in s.pools.iter().enumerate() {
         let p = format!("pool.{}", pool.name);
-        let (on_duty, busy) = on_duty_minutes(model, r, i);
+        let (on_duty, busy) = on_duty_minutes(s, r, i);
         k.push(
             format!("{p}.utilization"),
             "share",
@@ -453,23 +451,21 @@ pub fn kpis(model: &Model, r: &Recorder) -> KpiSet {
     k
 }
 
-/// The definitions of the scalar KPIs and of the hourly series of a model.
-pub fn definitions(model: &Model) -> (Vec<KpiDef>, Vec<KpiDef>) {
-    let s = &model.scenario;
+/// The definitions of the scalar KPIs and of the hourly series of a scenario.
+pub fn definitions(s: &Scenario) -> (Vec<KpiDef>, Vec<KpiDef>) {
     let empty = Recorder::new(
-        model.sizes(),
+        Recorder::sizes(s),
         s.days() as usize,
         0.0,
         (0.0, 0.0),
         s.hours().map(|h| (h.opens, h.staff_until)),
         (s.completion_target, &s.wait_targets),
     );
-    (kpis(model, &empty).defs, hourly(model, &empty).into_iter().map(|s| s.def).collect())
+    (kpis(s, &empty).defs, hourly(s, &empty).into_iter().map(|s| s.def).collect())
 }
 
 /// Hourly series of one replication (operating days only; empty otherwise).
-pub fn hourly(model: &Model, r: &Recorder) -> Vec<Series> {
-    let s = &model.scenario;
+pub fn hourly(s: &Scenario, r: &Recorder) -> Vec<Series> {
     if s.hours().is_none() {
         return Vec::new();
     }

@@ -3,6 +3,7 @@
 //! never allocates and memory does not grow with the number of people.
 
 use super::histogram::LogHistogram;
+use crate::scenario::model::Scenario;
 
 /// Hours in a day: hourly series are indexed by hour of day.
 pub const HOURS: usize = 24;
@@ -397,6 +398,11 @@ pub struct Recorder {
 }
 
 impl Recorder {
+    /// (stages, pools, case types, halls, priority classes) of `s`, for sizing a recorder.
+    pub fn sizes(s: &Scenario) -> (usize, usize, usize, usize, usize) {
+        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites(), s.priority_classes())
+    }
+
     /// A recorder for `sizes` = (stages, pools, case types, sites, priority
     /// classes) over `days` days; `staffed` is the staffed part of each day,
     /// minutes after midnight; `targets` the completion target and the wait

@@ -9,6 +9,7 @@ mod fingerprint;
 mod fit;
 mod fuzz;
 mod invariance;
+mod layers;
 mod outputs;
 mod plan;
 mod practices;

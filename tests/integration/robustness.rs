@@ -1,7 +1,7 @@
 //! No input makes the loader panic: mangled copies of a real scenario must
 //! each come back as Ok or as rendered problems.
 
-use hallsim::engine::rng::Stream;
+use hallsim::rng::Stream;
 use rand::Rng;
 
 #[test]

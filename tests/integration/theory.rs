@@ -271,7 +271,7 @@ service.serve = { dist = "exponential", mean = 2 }
     let per_rep: Vec<[f64; 24]> = (0..40)
         .map(|rep| {
             let rec = hallsim::engine::simulate(&m, 33, rep).record;
-            hallsim::stats::kpi::hourly(&m, &rec)[0].values
+            hallsim::stats::kpi::hourly(m.scenario(), &rec)[0].values
         })
         .collect();
     let expected = [(7, 0.0), (8, 40.0), (9, 160.0), (10, 120.0), (11, 80.0), (12, 0.0)];
