@@ -54,8 +54,11 @@ impl<E> Calendar<E> {
     #[inline]
     fn key(&mut self, time: f64) -> Key {
         // Checked in release too: the key orders times by their bits, which is
-        // right only for finite times >= 0 (two comparisons per event).
-        assert!(time.is_finite() && time >= 0.0, "event time must be finite and >= 0, got {time}");
+        // right only for finite times >= 0. Adding 0 turns -0 into +0; then
+        // exactly the finite times >= 0 have bits below those of infinity
+        // (a sign bit or a NaN's bits are above), one comparison per event.
+        let time = time + 0.0;
+        assert!(time.to_bits() < f64::INFINITY.to_bits(), "event time must be finite and >= 0, got {time}");
         let seq = self.next_seq;
         self.next_seq += 1;
         (time.to_bits(), seq)

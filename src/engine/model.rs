@@ -30,6 +30,9 @@ pub struct Model {
     /// changes (minutes after midnight, count), each a real change.
     pub(super) initial_duty: Vec<u32>,
     pub(super) duty_changes: Vec<Vec<(f64, u32)>>,
+    /// Whether any step of any route has a hand-off (else every hand-off
+    /// of every slot stays 0 and none is drawn).
+    pub(super) handoffs: bool,
     /// Whether any practice draws for a person (else those draws are skipped).
     pub(super) practices: bool,
     /// The (site, stage) of each queue.
@@ -141,6 +144,7 @@ impl Model {
             || c.absent_share > 0.0
             || c.balk_above.is_some();
         let hard_close = scenario.closing == Closing::Hard;
+        let handoffs = scenario.case_types.iter().any(|t| t.route.iter().any(|step| step.handoff.is_some()));
         let (mut route_stage, mut step_special) = (vec![0; n_types * MAX_ROUTE], vec![false; n_types * MAX_ROUTE]);
         for (t, ct) in scenario.case_types.iter().enumerate() {
             for (i, step) in ct.route.iter().enumerate() {
@@ -164,6 +168,7 @@ impl Model {
             initial_duty,
             duty_changes,
             practices,
+            handoffs,
             queue_places: (0..n_sites * n_stages * n_types * n_classes)
                 .map(|q| {
                     let st = q / (n_classes * n_types);

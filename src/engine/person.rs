@@ -161,10 +161,16 @@ impl Sim<'_> {
         for (i, (slot, step)) in p.service.iter_mut().zip(&ct.route).enumerate() {
             *slot = step.service.sample(&mut rng.service(i));
         }
-        let (green_u, outside_u) =
-            (uniform(&mut rng.attribute(Attr::Green)), uniform(&mut rng.attribute(Attr::Outside)));
-        for (i, (slot, step)) in p.handoff.iter_mut().zip(&ct.route).enumerate() {
-            *slot = step.handoff.as_ref().map_or(0.0, |d| d.sample(&mut rng.handoff(i)));
+        // A share of 0 is never drawn under (draws are in [0, 1)), so a
+        // practice the scenario leaves out costs no draw; every other
+        // attribute has a sub-stream of its own and is unchanged.
+        let drawn_under = |share: f64, attr| share > 0.0 && uniform(&mut rng.attribute(attr)) < share;
+        let green = booked || drawn_under(s.arrivals.green_channel_share, Attr::Green);
+        let outside = drawn_under(ct.outside_share, Attr::Outside);
+        if m.handoffs {
+            for (i, (slot, step)) in p.handoff.iter_mut().zip(&ct.route).enumerate() {
+                *slot = step.handoff.as_ref().map_or(0.0, |d| d.sample(&mut rng.handoff(i)));
+            }
         }
         let patience = ct.patience.as_ref().and_then(|d| {
             let never_leaves = uniform(&mut rng.attribute(Attr::NeverLeave)) < ct.never_leave_share;
@@ -176,7 +182,7 @@ impl Sim<'_> {
         p.returns = false;
         let (site, balks) =
             if m.practices { draw_practices(m, p, ctype, &rng, &self.waiting, &self.on_duty) } else { (0, false) };
-        if outside_u < ct.outside_share {
+        if outside {
             self.free_slots.push(id);
             self.rec.diversion(now);
             return;
@@ -197,7 +203,6 @@ impl Sim<'_> {
         self.in_hall[site] += 1;
         p.site = site as u8;
         self.rec.site_arrival(now, site);
-        let green = booked || green_u < s.arrivals.green_channel_share;
         p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
         p.generation = p.generation.wrapping_add(1);
         p.arrival = now;
