@@ -3,7 +3,8 @@
 models, counted by callgrind (the same count whatever else the machine does),
 against the counts recorded in benches/instructions.toml.
 
-Usage: python3 benches/instructions.py [--record]
+Usage: python3 benches/instructions.py [--record | --breakdown]
+(--breakdown: each model's instructions per event by part of the engine)
 Needs valgrind (Debian package `valgrind`). Fails (exit 1) when a model's
 count per event is more than 3% above the recorded one. A change that costs
 instructions on purpose records the new counts in the same commit:
@@ -44,7 +45,52 @@ def count(binary, model):
     return collected, events
 
 
+# Where an instruction is counted, by the source file its line comes from
+# (inlined code keeps its own file): first match wins.
+PARTS = [
+    ("calendar (event heap)", ("engine/calendar.rs", "binary_heap")),
+    ("random draws", ("src/rng.rs", "src/dist.rs", "rand_distr", "rand-", "libm")),
+    ("statistics recorded per event", ("stats/recorder.rs", "stats/histogram.rs")),
+    ("arrivals", ("engine/arrivals.rs",)),
+    ("person drawn on arrival", ("engine/person.rs",)),
+    ("calling and service", ("engine/service.rs", "vec_deque")),
+    ("practices", ("engine/practices.rs",)),
+    ("duty changes", ("engine/duty.rs",)),
+    ("event loop", ("engine/sim.rs",)),
+]
+
+
+def breakdown(binary, model):
+    """Instructions per event of `model` by part of the engine."""
+    out = Path("/tmp") / f"callgrind.{model}.out"
+    run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                          "--toggle-collect=instructions::measured", binary, model],
+                         check=True, capture_output=True, text=True)
+    events = int(re.search(r"events=(\d+)", run.stdout).group(1))
+    text = subprocess.run(["callgrind_annotate", "--inclusive=no", "--threshold=100", str(out)],
+                          check=True, capture_output=True, text=True).stdout
+    parts = {name: 0 for name, _ in PARTS}
+    parts["std (vectors, bounds checks, float helpers)"] = 0
+    for line in text.splitlines():
+        m = re.match(r"\s*([\d,]+) \([\s\d.]+%\)\s+(\S+?):", line)
+        if not m or "PROGRAM TOTALS" in line:
+            continue
+        n, file = int(m.group(1).replace(",", "")), m.group(2)
+        name = next((name for name, keys in PARTS if any(k in file for k in keys)),
+                    "std (vectors, bounds checks, float helpers)")
+        parts[name] += n
+    total = sum(parts.values())
+    print(f"{model}: {total / events:.0f} instructions per event")
+    for name, n in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {n / events:6.0f}  {n / total:5.1%}  {name}")
+
+
 def main():
+    if "--breakdown" in sys.argv:
+        binary = bench_binary()
+        for model in MODELS:
+            breakdown(binary, model)
+        return
     record = "--record" in sys.argv
     binary = bench_binary()
     rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()

@@ -35,8 +35,8 @@ pub struct Model {
     pub(super) handoffs: bool,
     /// Whether any practice draws for a person (else those draws are skipped).
     pub(super) practices: bool,
-    /// The (site, stage) of each queue.
-    pub(super) queue_places: Vec<(u16, u16)>,
+    /// The (site, stage, priority class) of each queue.
+    pub(super) queue_places: Vec<(u16, u16, u8)>,
     /// Per (type, step), at `type * MAX_ROUTE + step`: the stage, and
     /// whether the step is parallel or later (the slow path of `begin_stage`).
     pub(super) route_stage: Vec<u16>,
@@ -172,7 +172,7 @@ impl Model {
             queue_places: (0..n_sites * n_stages * n_types * n_classes)
                 .map(|q| {
                     let st = q / (n_classes * n_types);
-                    ((st / n_stages) as u16, (st % n_stages) as u16)
+                    ((st / n_stages) as u16, (st % n_stages) as u16, (q % n_classes) as u8)
                 })
                 .collect(),
             top_class_used: green,
@@ -187,11 +187,11 @@ impl Model {
         ((site * self.n_stages + stage) * self.n_types + ctype) * self.n_classes + class
     }
 
-    /// The (site, stage) of queue `q`.
+    /// The (site, stage, priority class) of queue `q`.
     #[inline]
-    pub(super) fn queue_place(&self, q: usize) -> (usize, usize) {
-        let (site, stage) = self.queue_places[q];
-        (site as usize, stage as usize)
+    pub(super) fn queue_place(&self, q: usize) -> (usize, usize, usize) {
+        let (site, stage, class) = self.queue_places[q];
+        (site as usize, stage as usize, class as usize)
     }
 
     /// Index of (site, stage, type) in `stage_type_pools`.

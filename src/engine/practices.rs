@@ -208,11 +208,11 @@ impl Sim<'_> {
     /// those waiting for the back office leave it their case.
     pub(super) fn on_close(&mut self) {
         for q in 0..self.queues.len() {
-            let (site, stage) = self.m.queue_place(q);
+            let (site, stage, class) = self.m.queue_place(q);
             if self.m.present[stage] {
                 // Only people wait for a window: tasks are back-office work.
                 while let Some(id) = self.queues[q].pop_front() {
-                    self.queue_change(true, site, stage, q % self.m.n_classes, -1);
+                    self.queue_change(true, site, stage, class, -1);
                     let p = &mut self.people[id as usize];
                     p.waited += self.now - p.queued_at;
                     let since_ticket = (!p.called).then_some(self.now - p.ticket);

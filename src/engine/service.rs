@@ -2,6 +2,8 @@
 //! server or joins the stage's queue; a server that finishes calls the best
 //! waiting ticket; a finished step moves the person on, or completes the case.
 
+use std::cmp::Reverse;
+
 use super::person::{NONE, Papers, Person, Phase};
 use super::sim::{Event, Sim};
 use super::trace::Outcome;
@@ -167,31 +169,29 @@ impl Sim<'_> {
     /// A server of `pool` became free: call the best waiting ticket, if any.
     /// Returns whether someone was called.
     pub(super) fn call_next(&mut self, pool: usize) -> bool {
-        let mut best: Option<(usize, u32, u64)> = None;
-        for &q in &self.m.pool_queues[pool] {
-            let q = q as usize;
-            if let Some(&id) = self.queues[q].front() {
-                let class = q % self.m.n_classes;
-                let seq = self.people[id as usize].queued_seq;
-                let better = match best {
-                    None => true,
-                    Some((bq, _, bseq)) => {
-                        let bclass = bq % self.m.n_classes;
-                        class > bclass || (class == bclass && seq < bseq)
+        let queues = &self.m.pool_queues[pool];
+        let q = if let [q] = queues[..] {
+            // One queue (the common case): its head, no comparison.
+            q as usize
+        } else {
+            // The highest class first, then the earliest to queue.
+            let mut best: Option<(usize, (usize, Reverse<u64>))> = None;
+            for &q in queues {
+                let q = q as usize;
+                if let Some(&id) = self.queues[q].front() {
+                    let key = (self.m.queue_place(q).2, Reverse(self.people[id as usize].queued_seq));
+                    if best.is_none_or(|(_, best_key)| key > best_key) {
+                        best = Some((q, key));
                     }
-                };
-                if better {
-                    best = Some((q, id, seq));
                 }
             }
-        }
-        let Some((q, id, _)) = best else {
-            return false;
+            let Some((q, _)) = best else { return false };
+            q
         };
-        self.queues[q].pop_front();
-        let (site, stage) = self.m.queue_place(q);
+        let Some(id) = self.queues[q].pop_front() else { return false };
+        let (site, stage, class) = self.m.queue_place(q);
         let person = self.m.present[stage] || self.people[id as usize].phase != Phase::Task;
-        self.queue_change(person, site, stage, q % self.m.n_classes, -1);
+        self.queue_change(person, site, stage, class, -1);
         self.start_service(pool, id);
         true
     }
