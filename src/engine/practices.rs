@@ -9,7 +9,7 @@ use super::sim::{Event, Sim};
 use super::trace::Outcome;
 use crate::rng::{Attr, PersonStream, uniform};
 use crate::scenario::model::{Closing, DAY};
-use crate::stats::recorder::VisitEnd;
+use crate::stats::recorder::{VisitEnd, floor_nonneg};
 
 /// Draws person `p`'s practices (type `ctype`), each from its own sub-stream
 /// of `rng`. Returns the hall chosen and whether the person balks at its
@@ -133,7 +133,7 @@ impl Sim<'_> {
     pub(super) fn closed(&self) -> bool {
         match (self.m.scenario.closing, self.m.scenario.hours()) {
             (Closing::Hard, Some(h)) => {
-                let minute = self.now - (self.now / DAY).floor() * DAY;
+                let minute = self.now - floor_nonneg(self.now / DAY) * DAY;
                 minute >= h.staff_until || minute < h.opens
             }
             _ => false,

@@ -30,10 +30,20 @@ impl Tally {
     }
 }
 
+/// `x.floor()` for `x >= 0`, without a call: the baseline x86-64 target has
+/// no rounding instruction, so `floor` is a library call, and the hourly
+/// figures take several an event. Below 2^52 truncation is the floor; from
+/// there on every float is a whole number.
+#[inline]
+pub fn floor_nonneg(x: f64) -> f64 {
+    debug_assert!(x >= 0.0 || x.is_nan(), "floor_nonneg of {x}");
+    if x < 4_503_599_627_370_496.0 { x as i64 as f64 } else { x }
+}
+
 /// Hour of day (0..24) of an instant, minutes from the start of day 0.
 #[inline]
 pub fn hour_of(t: f64) -> usize {
-    let day = (t * (1.0 / 1440.0)).floor();
+    let day = floor_nonneg(t * (1.0 / 1440.0));
     (((t - day * 1440.0) * (1.0 / 60.0)) as usize).min(HOURS - 1)
 }
 
@@ -43,7 +53,7 @@ pub fn hour_of(t: f64) -> usize {
 #[inline]
 fn spread_over_hours(bins: &mut [f64; HOURS], a: f64, b: f64, weight: f64) {
     let mut t = a;
-    let days = ((b - a) / 1440.0).floor();
+    let days = floor_nonneg((b - a) / 1440.0);
     if days >= 1.0 {
         for bin in bins.iter_mut() {
             *bin += weight * 60.0 * days;
@@ -51,7 +61,7 @@ fn spread_over_hours(bins: &mut [f64; HOURS], a: f64, b: f64, weight: f64) {
         t += days * 1440.0;
     }
     while t < b {
-        let boundary = ((t / 60.0).floor() + 1.0) * 60.0;
+        let boundary = (floor_nonneg(t / 60.0) + 1.0) * 60.0;
         let end = boundary.min(b);
         if end <= t {
             break; // beyond the precision of minutes
@@ -135,7 +145,7 @@ impl TimeWeighted {
                 while t < b {
                     let h = hour_of(t);
                     self.hourly_max[h] = self.hourly_max[h].max(self.level);
-                    let next = ((t / 60.0).floor() + 1.0) * 60.0;
+                    let next = (floor_nonneg(t / 60.0) + 1.0) * 60.0;
                     if next <= t {
                         break;
                     }
@@ -143,7 +153,7 @@ impl TimeWeighted {
                 }
             }
             Breakdown::Staffed { opens, until, days } => {
-                let mut day = (a / 1440.0).floor();
+                let mut day = floor_nonneg(a / 1440.0);
                 while day < days {
                     let x = a.max(day * 1440.0 + opens);
                     let y = b.min(day * 1440.0 + until);
@@ -842,6 +852,16 @@ mod tests {
         assert!((q.hourly[3] - 20.0).abs() < 1e-9);
         assert_eq!(q.max, 2, "the level of 2 reached before the window opened is held inside it");
         assert_eq!(q.hourly_max[..4], [2, 2, 1, 1]);
+    }
+
+    #[test]
+    fn floor_without_a_call_is_the_floor() {
+        let big = 4_503_599_627_370_496.0;
+        for x in [0.0, -0.0, 0.5, 1.0, 59.999_999, 1439.0, 1e9 + 0.25, big - 0.5, big, big + 2.0, 1e300, f64::INFINITY]
+        {
+            assert_eq!(floor_nonneg(x), x.floor(), "{x}");
+        }
+        assert!(floor_nonneg(f64::NAN).is_nan());
     }
 
     #[test]
