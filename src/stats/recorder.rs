@@ -30,21 +30,30 @@ impl Tally {
     }
 }
 
-/// `x.floor()` for `x >= 0`, without a call: the baseline x86-64 target has
-/// no rounding instruction, so `floor` is a library call, and the hourly
-/// figures take several an event. Below 2^52 truncation is the floor; from
-/// there on every float is a whole number.
+/// 2^52: from here on every float is a whole number.
+const WHOLE: f64 = 4_503_599_627_370_496.0;
+
+/// `x.floor()` for `x >= 0`, in a few instructions: the baseline x86-64
+/// target has no rounding instruction, so `floor` is a library call, and the
+/// hourly figures take several an event. Below 2^52, adding and taking away
+/// 2^52 rounds `x` to a whole number, one too high when it rounded up.
 #[inline]
 pub fn floor_nonneg(x: f64) -> f64 {
     debug_assert!(x >= 0.0 || x.is_nan(), "floor_nonneg of {x}");
-    if x < 4_503_599_627_370_496.0 { x as i64 as f64 } else { x }
+    if x < WHOLE {
+        let r = (x + WHOLE) - WHOLE;
+        if r > x { r - 1.0 } else { r }
+    } else {
+        x
+    }
 }
 
 /// Hour of day (0..24) of an instant, minutes from the start of day 0.
 #[inline]
 pub fn hour_of(t: f64) -> usize {
     let day = floor_nonneg(t * (1.0 / 1440.0));
-    (((t - day * 1440.0) * (1.0 / 60.0)) as usize).min(HOURS - 1)
+    // In [0, 24] (24 only by rounding); through i32, a cast of one instruction.
+    (((t - day * 1440.0) * (1.0 / 60.0)) as i32).clamp(0, HOURS as i32 - 1) as usize
 }
 
 /// Adds `weight` per minute over [a, b) into hour-of-day bins. Whole days
@@ -85,7 +94,7 @@ pub enum Breakdown {
 
 /// A level that changes at instants (people in a queue, busy servers),
 /// integrated over time inside an observation window.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TimeWeighted {
     level: u32,
     last: f64,
@@ -101,6 +110,31 @@ pub struct TimeWeighted {
     pub hourly_max: [u32; HOURS],
     /// Highest level seen inside the window.
     pub max: u32,
+    /// With a breakdown by hour: an hour, [start, end) in minutes, its hour
+    /// of day, and (with [`Breakdown::Staffed`]) whether it is staffed from
+    /// start to end; kept so that a change inside the hour of the last one
+    /// (the common case) needs no rounding. Not an observation.
+    hour: usize,
+    hour_start: f64,
+    hour_end: f64,
+    hour_staffed: bool,
+}
+
+impl std::fmt::Debug for TimeWeighted {
+    /// What was observed, without the hour kept for speed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TimeWeighted")
+            .field("level", &self.level)
+            .field("last", &self.last)
+            .field("window", &self.window)
+            .field("breakdown", &self.breakdown)
+            .field("area", &self.area)
+            .field("staffed_area", &self.staffed_area)
+            .field("hourly", &self.hourly)
+            .field("hourly_max", &self.hourly_max)
+            .field("max", &self.max)
+            .finish()
+    }
 }
 
 impl TimeWeighted {
@@ -115,10 +149,14 @@ impl TimeWeighted {
             hourly: [0.0; HOURS],
             hourly_max: [0; HOURS],
             max: 0,
+            hour: 0,
+            hour_start: f64::INFINITY,
+            hour_end: f64::NEG_INFINITY,
+            hour_staffed: false,
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn advance(&mut self, t: f64) {
         if self.level > 0 {
             let a = self.last.max(self.window.0);
@@ -128,12 +166,44 @@ impl TimeWeighted {
                 self.max = self.max.max(self.level);
                 let w = f64::from(self.level);
                 self.area += w * (b - a);
-                if !matches!(self.breakdown, Breakdown::None) {
-                    self.break_down(a, b, w);
+                match self.breakdown {
+                    Breakdown::None => {}
+                    // Inside the kept hour: what break_down would do, without its rounding.
+                    Breakdown::Hourly if a >= self.hour_start && b <= self.hour_end => {
+                        self.hourly[self.hour] += w * (b - a);
+                        self.hourly_max[self.hour] = self.hourly_max[self.hour].max(self.level);
+                    }
+                    Breakdown::Staffed { .. } if self.hour_staffed && a >= self.hour_start && b <= self.hour_end => {
+                        self.staffed_area += w * (b - a);
+                        self.hourly[self.hour] += w * (b - a);
+                    }
+                    _ => self.break_down(a, b, w),
                 }
             }
         }
         self.last = t;
+    }
+
+    /// The hour of day of `t`, from the kept hour when `t` is inside it;
+    /// otherwise the hour of `t` is kept.
+    #[inline]
+    fn hour_at(&mut self, t: f64) -> usize {
+        if !(t >= self.hour_start && t < self.hour_end) {
+            self.keep_hour(t);
+        }
+        self.hour
+    }
+
+    fn keep_hour(&mut self, t: f64) {
+        self.hour = hour_of(t);
+        self.hour_start = floor_nonneg(t / 60.0) * 60.0;
+        self.hour_end = self.hour_start + 60.0;
+        if let Breakdown::Staffed { opens, until, days } = self.breakdown {
+            let day = floor_nonneg(self.hour_start / 1440.0);
+            let day_start = day * 1440.0;
+            self.hour_staffed =
+                day < days && self.hour_start >= day_start + opens && self.hour_end <= day_start + until;
+        }
     }
 
     fn break_down(&mut self, a: f64, b: f64, w: f64) {
@@ -177,9 +247,16 @@ impl TimeWeighted {
         self.level = self.level.wrapping_add_signed(delta);
         if t >= self.window.0 && t <= self.window.1 {
             self.max = self.max.max(self.level);
-            if matches!(self.breakdown, Breakdown::Hourly) {
-                let h = &mut self.hourly_max[hour_of(t)];
-                *h = (*h).max(self.level);
+            match self.breakdown {
+                Breakdown::None => {}
+                Breakdown::Hourly => {
+                    let hour = self.hour_at(t);
+                    let h = &mut self.hourly_max[hour];
+                    *h = (*h).max(self.level);
+                }
+                Breakdown::Staffed { .. } => {
+                    self.hour_at(t);
+                }
             }
         }
     }
@@ -857,8 +934,9 @@ mod tests {
     #[test]
     fn floor_without_a_call_is_the_floor() {
         let big = 4_503_599_627_370_496.0;
-        for x in [0.0, -0.0, 0.5, 1.0, 59.999_999, 1439.0, 1e9 + 0.25, big - 0.5, big, big + 2.0, 1e300, f64::INFINITY]
-        {
+        let below = |x: f64| f64::from_bits(x.to_bits() - 1);
+        let cases = [0.0, -0.0, 0.5, 1.0, 1.5, 2.5, below(1.0), below(60.0), 59.999_999, 1439.0, 1e9 + 0.25];
+        for x in cases.into_iter().chain([below(big), big - 0.5, big - 1.5, big, big + 2.0, 1e300, f64::INFINITY]) {
             assert_eq!(floor_nonneg(x), x.floor(), "{x}");
         }
         assert!(floor_nonneg(f64::NAN).is_nan());
