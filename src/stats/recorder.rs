@@ -476,7 +476,8 @@ pub struct Recorder {
     /// Per hour of arrival (operating days only).
     pub hourly: Box<HourlyCases>,
     by_hour: bool,
-    /// Per operating day (of the ticket): when its last person left, minutes (NaN if nobody came).
+    /// Per operating day (of the ticket): when its last person left, minutes
+    /// (NaN if nobody came); empty in a continuous run.
     pub day_last_departure: Vec<f64>,
     /// Events the engine handled.
     pub events: u64,
@@ -582,7 +583,7 @@ impl Recorder {
                 ..HourlyCases::default()
             }),
             by_hour: staffed.is_some(),
-            day_last_departure: vec![f64::NAN; days],
+            day_last_departure: if staffed.is_some() { vec![f64::NAN; days] } else { Vec::new() },
             events: 0,
             end: 0.0,
         }
@@ -879,7 +880,11 @@ impl Recorder {
     /// recorded by [`Recorder::visit_end`].
     #[inline]
     pub fn completion(&mut self, t: f64, arrival: f64, start: f64, ctype: usize) {
-        if let Some(d) = self.day_last_departure.get_mut((start / 1440.0) as usize) {
+        // Kept in days mode only (the overrun, the hours observed); the day
+        // is at most the validated number of days, so i32 holds it.
+        if self.by_hour
+            && let Some(d) = self.day_last_departure.get_mut((start / 1440.0) as i32 as usize)
+        {
             *d = if d.is_nan() { t } else { d.max(t) };
         }
         if !self.counts(arrival) {
