@@ -35,6 +35,7 @@ pub(super) enum Papers {
 /// No slot: a task without a parent.
 pub(super) const NONE: u32 = u32::MAX;
 
+/// A slot of the store: a person, or a back-office task (`phase`).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Person {
     /// First ticket (or arrival at the guides), minutes: the cohort the
@@ -55,6 +56,7 @@ pub(super) struct Person {
     pub(super) queued_seq: u64,
     /// Minutes waited in queues so far, all stages and visits (in the hall).
     pub(super) waited: f64,
+    /// Service time of each route step, minutes.
     pub(super) service: [f64; MAX_ROUTE],
     /// Hand-off before each step, minutes (0 where there is none).
     pub(super) handoff: [f64; MAX_ROUTE],
