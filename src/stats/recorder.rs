@@ -936,6 +936,68 @@ mod tests {
         assert_eq!(q.hourly_max[..4], [2, 2, 1, 1]);
     }
 
+    /// Level × minutes per hour of day of the steps (time, level held from
+    /// then on) up to `end`, counting only minutes inside `keep` (decided per
+    /// half hour), by brute force.
+    fn by_hour(steps: &[(f64, u32)], end: f64, keep: impl Fn(f64) -> bool) -> [f64; HOURS] {
+        let mut bins = [0.0; HOURS];
+        for (i, &(t, level)) in steps.iter().enumerate() {
+            let until = steps.get(i + 1).map_or(end, |s| s.0);
+            let mut x = t;
+            while x < until {
+                let y = (((x / 30.0).floor() + 1.0) * 30.0).min(until);
+                if keep(x) {
+                    bins[((x / 60.0).floor() as usize) % HOURS] += f64::from(level) * (y - x);
+                }
+                x = y;
+            }
+        }
+        bins
+    }
+
+    #[test]
+    fn the_kept_hour_gives_what_spreading_every_interval_gives() {
+        // Three days of changes every 0 to 45 minutes (a fixed pseudo-random walk).
+        let mut state = 12_345u64;
+        let mut next = || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let mut steps = Vec::new();
+        let (mut t, mut level) = (0.0, 0u32);
+        let staffed = Breakdown::Staffed { opens: 510.0, until: 1020.0, days: 2.0 };
+        let (mut hourly, mut busy) = (
+            TimeWeighted::new((0.0, f64::INFINITY), Breakdown::Hourly),
+            TimeWeighted::new((0.0, f64::INFINITY), staffed),
+        );
+        while t < 3.0 * 1440.0 {
+            let delta = if level == 0 || next() < 0.5 { 1 } else { -1 };
+            level = level.wrapping_add_signed(delta);
+            hourly.change(t, delta);
+            busy.change(t, delta);
+            steps.push((t, level));
+            t += 45.0 * next();
+        }
+        hourly.close(t);
+        busy.close(t);
+        let all = by_hour(&steps, t, |_| true);
+        let in_staffed_hours = |x: f64| {
+            let minute = x % 1440.0;
+            x < 2.0 * 1440.0 && (510.0..1020.0).contains(&minute)
+        };
+        let staffed_only = by_hour(&steps, t, in_staffed_hours);
+        for h in 0..HOURS {
+            assert!((hourly.hourly[h] - all[h]).abs() < 1e-6, "hour {h}: {} against {}", hourly.hourly[h], all[h]);
+            assert!(
+                (busy.hourly[h] - staffed_only[h]).abs() < 1e-6,
+                "hour {h}: {} against {}",
+                busy.hourly[h],
+                staffed_only[h]
+            );
+        }
+        assert!((busy.staffed_area - staffed_only.iter().sum::<f64>()).abs() < 1e-6);
+    }
+
     #[test]
     fn floor_without_a_call_is_the_floor() {
         let big = 4_503_599_627_370_496.0;
