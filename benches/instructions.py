@@ -14,6 +14,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -35,9 +36,10 @@ def bench_binary():
     sys.exit("no instructions bench binary was built")
 
 
-def count(binary, model):
-    """(instructions inside the measured replication, events it handled)."""
-    run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+def count(binary, model, out="/dev/null"):
+    """(instructions inside the measured replication, events it handled);
+    callgrind's profile goes to `out`."""
+    run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                           "--toggle-collect=instructions::measured", binary, model],
                          check=True, capture_output=True, text=True)
     events = int(re.search(r"events=(\d+)", run.stdout).group(1))
@@ -74,13 +76,11 @@ INLINED_INTO = [
 
 def breakdown(binary, model):
     """Instructions per event of `model` by part of the engine."""
-    out = Path("/tmp") / f"callgrind.{model}.out"
-    run = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-                          "--toggle-collect=instructions::measured", binary, model],
-                         check=True, capture_output=True, text=True)
-    events = int(re.search(r"events=(\d+)", run.stdout).group(1))
-    text = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no", "--threshold=100", str(out)],
-                          check=True, capture_output=True, text=True).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        _, events = count(binary, model, out)
+        text = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no", "--threshold=100", str(out)],
+                              check=True, capture_output=True, text=True).stdout
     parts = {name: 0 for name, _ in PARTS}
     parts["other"] = 0
     for line in text.splitlines():
