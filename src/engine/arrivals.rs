@@ -6,15 +6,36 @@ use rand_distr::{Distribution, Exp1};
 
 use super::sim::{Event, Sim};
 use crate::rng::{Attr, PersonStream, Stream, uniform};
-use crate::scenario::model::{Appointments, ArrivalProcess, DAY, Horizon};
+use crate::scenario::model::{Appointments, ArrivalProcess, DAY, Horizon, Scenario};
 
 /// Generates arrival instants.
 pub(super) struct ArrivalClock {
-    pub(super) stream: Stream,
-    pub(super) day: u32,
-    pub(super) segment: usize,
-    pub(super) t: f64,
+    stream: Stream,
+    day: u32,
+    segment: usize,
+    /// The current segment of a Poisson process on the current day: start
+    /// and end (cut at the horizon), minutes, and rate, people per minute;
+    /// worked out when the segment begins rather than at every arrival.
+    span: (f64, f64, f64),
+    t: f64,
     pub(super) issued: u64,
+}
+
+impl ArrivalClock {
+    /// The clock at the start of a run, drawing from `stream`.
+    pub(super) fn new(stream: Stream, s: &Scenario, horizon_end: f64) -> Self {
+        let mut clock = ArrivalClock { stream, day: 0, segment: 0, span: (0.0, 0.0, 0.0), t: 0.0, issued: 0 };
+        clock.enter_segment(s, horizon_end);
+        clock
+    }
+
+    fn enter_segment(&mut self, s: &Scenario, horizon_end: f64) {
+        if let ArrivalProcess::Poisson { segments } = &s.arrivals.process {
+            let offset = f64::from(self.day) * DAY;
+            let seg = &segments[self.segment];
+            self.span = (offset + seg.start, (offset + seg.end).min(horizon_end), seg.rate * s.day_factor(self.day));
+        }
+    }
 }
 
 /// Person-stream numbers of booked tickets start here, apart from walk-ins'.
@@ -51,11 +72,8 @@ impl Sim<'_> {
                     if a.day >= days {
                         return None;
                     }
-                    let offset = f64::from(a.day) * DAY;
-                    let seg = &segments[a.segment];
-                    let start = (offset + seg.start).max(a.t);
-                    let end = (offset + seg.end).min(self.horizon_end);
-                    let rate = seg.rate * s.day_factor(a.day);
+                    let (seg_start, end, rate) = a.span;
+                    let start = seg_start.max(a.t);
                     if rate > 0.0 && end > start {
                         let room = (end - start) * rate;
                         if e < room {
@@ -69,6 +87,9 @@ impl Sim<'_> {
                     if a.segment == segments.len() {
                         a.segment = 0;
                         a.day += 1;
+                    }
+                    if a.day < days {
+                        a.enter_segment(s, self.horizon_end);
                     }
                 }
             }

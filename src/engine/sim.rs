@@ -129,13 +129,7 @@ pub(super) fn run(model: &Model, seed: u64, replication: u64, trace: Option<Trac
         on_duty: model.initial_duty.clone(),
         next_duty: vec![(0, 0); s.pools.len()],
         queued_seq: 0,
-        arrivals: ArrivalClock {
-            stream: Stream::new(seed, replication, Purpose::Arrivals, 0),
-            day: 0,
-            segment: 0,
-            t: 0.0,
-            issued: 0,
-        },
+        arrivals: ArrivalClock::new(Stream::new(seed, replication, Purpose::Arrivals, 0), s, horizon_end),
         horizon_end,
         rec: Recorder::new(
             Recorder::sizes(s),

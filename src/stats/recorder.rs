@@ -241,8 +241,47 @@ impl TimeWeighted {
     }
 
     /// The level changes by `delta` at time `t`.
-    #[inline]
+    ///
+    /// Inline, the common case: the last change and this one inside the
+    /// window and (with a breakdown by hour) inside the kept hour, staffed
+    /// throughout for [`Breakdown::Staffed`]. It does what the general path
+    /// does, step for step, without its tests and rounding.
+    #[inline(always)]
     pub fn change(&mut self, t: f64, delta: i32) {
+        let inside = self.last >= self.window.0 && t <= self.window.1;
+        let in_hour = self.last >= self.hour_start && t < self.hour_end;
+        match self.breakdown {
+            Breakdown::None if inside => {}
+            Breakdown::Hourly if inside && in_hour => {}
+            Breakdown::Staffed { .. } if inside && in_hour && self.hour_staffed => {}
+            _ => return self.change_in_general(t, delta),
+        }
+        if self.level > 0 && t > self.last {
+            let w = f64::from(self.level);
+            self.max = self.max.max(self.level);
+            self.area += w * (t - self.last);
+            match self.breakdown {
+                Breakdown::None => {}
+                Breakdown::Hourly => {
+                    self.hourly[self.hour] += w * (t - self.last);
+                    self.hourly_max[self.hour] = self.hourly_max[self.hour].max(self.level);
+                }
+                Breakdown::Staffed { .. } => {
+                    self.staffed_area += w * (t - self.last);
+                    self.hourly[self.hour] += w * (t - self.last);
+                }
+            }
+        }
+        self.last = t;
+        self.level = self.level.wrapping_add_signed(delta);
+        self.max = self.max.max(self.level);
+        if let Breakdown::Hourly = self.breakdown {
+            self.hourly_max[self.hour] = self.hourly_max[self.hour].max(self.level);
+        }
+    }
+
+    #[inline(never)]
+    fn change_in_general(&mut self, t: f64, delta: i32) {
         self.advance(t);
         self.level = self.level.wrapping_add_signed(delta);
         if t >= self.window.0 && t <= self.window.1 {
