@@ -294,10 +294,11 @@ impl Sim<'_> {
             self.rec.completion_later(arrival);
             self.close_case(id, true, false);
         } else {
-            self.rec.completion(self.now, arrival, start, ctype);
-            self.end_visit(id, VisitEnd::Completed);
-            let on_time = trips == 1 && self.now - start <= self.m.scenario.completion_target;
-            self.close_case(id, true, on_time);
+            let (site, waited) = (p.site as usize, p.waited);
+            let eligible = self.m.scenario.case_types[ctype].counts_toward_target;
+            self.rec.case_completed(self.now, arrival, start, (ctype, site, eligible), trips, waited);
+            self.in_hall[site] -= 1;
+            self.free_slots.push(id);
         }
     }
 }

@@ -677,9 +677,14 @@ impl Recorder {
     #[inline]
     pub fn case_waited(&mut self, arrival: f64, waited: f64) {
         if self.counts(arrival) {
-            self.case_wait.add(waited);
-            self.case_wait_hist.record(waited);
+            self.counted_case_waited(waited);
         }
+    }
+
+    #[inline(always)]
+    fn counted_case_waited(&mut self, waited: f64) {
+        self.case_wait.add(waited);
+        self.case_wait_hist.record(waited);
     }
 
     /// A person enters hall `site` at `t`.
@@ -705,9 +710,13 @@ impl Recorder {
     /// `arrival`) that began on entering the hall at `start` ends as `end`.
     #[inline]
     pub fn visit_end(&mut self, now: f64, arrival: f64, start: f64, ctype: usize, eligible: bool, end: VisitEnd) {
-        if !self.counts(arrival) {
-            return;
+        if self.counts(arrival) {
+            self.counted_visit_end(now, start, ctype, eligible, end);
         }
+    }
+
+    #[inline(always)]
+    fn counted_visit_end(&mut self, now: f64, start: f64, ctype: usize, eligible: bool, end: VisitEnd) {
         if end != VisitEnd::NotAdmitted {
             self.visit_time.add(now - start);
         }
@@ -733,13 +742,18 @@ impl Recorder {
     #[inline]
     pub fn case_closed(&mut self, arrival: f64, trips: u8, completed: bool, eligible: bool, first_trip_on_time: bool) {
         if self.counts(arrival) {
-            self.cases += 1;
-            self.trips += u64::from(trips);
-            self.one_trip += u64::from(completed && trips == 1);
-            if eligible {
-                self.eligible_cases += 1;
-                self.first_trip_within_target += u64::from(first_trip_on_time);
-            }
+            self.counted_case_closed(trips, completed, eligible, first_trip_on_time);
+        }
+    }
+
+    #[inline(always)]
+    fn counted_case_closed(&mut self, trips: u8, completed: bool, eligible: bool, first_trip_on_time: bool) {
+        self.cases += 1;
+        self.trips += u64::from(trips);
+        self.one_trip += u64::from(completed && trips == 1);
+        if eligible {
+            self.eligible_cases += 1;
+            self.first_trip_within_target += u64::from(first_trip_on_time);
         }
     }
 
@@ -914,11 +928,36 @@ impl Recorder {
         }
     }
 
-    /// A person completes the last stage at `t`, in the hall; times run from
-    /// `start`, when this visit entered the hall. The completion target is
-    /// recorded by [`Recorder::visit_end`].
+    /// A person of type `ctype` completes the case at `t`, in hall `site`:
+    /// the visit that entered the hall at `start` ends, and the case (first
+    /// ticket at `arrival`) is settled after `trips` visits and `waited`
+    /// minutes in queues. What [`Recorder::visit_end`], [`Recorder::left`],
+    /// [`Recorder::case_closed`] and [`Recorder::case_waited`] record, with
+    /// the time to completion, under one test of whether the case counts.
     #[inline]
-    pub fn completion(&mut self, t: f64, arrival: f64, start: f64, ctype: usize) {
+    pub fn case_completed(
+        &mut self,
+        t: f64,
+        arrival: f64,
+        start: f64,
+        (ctype, site, eligible): (usize, usize, bool),
+        trips: u8,
+        waited: f64,
+    ) {
+        self.left(start, t, site);
+        self.completion(t, arrival, start, ctype);
+        if self.counts(arrival) {
+            self.counted_visit_end(t, start, ctype, eligible, VisitEnd::Completed);
+            let on_time = trips == 1 && t - start <= self.target;
+            self.counted_case_closed(trips, true, eligible, on_time);
+            self.counted_case_waited(waited);
+        }
+    }
+
+    /// The time to completion of a case completed at `t` in the hall, from
+    /// `start`, when this visit entered it.
+    #[inline(always)]
+    fn completion(&mut self, t: f64, arrival: f64, start: f64, ctype: usize) {
         // Kept in days mode only (the overrun, the hours observed); the day
         // is at most the validated number of days, so i32 holds it.
         if self.by_hour
