@@ -244,40 +244,36 @@ impl TimeWeighted {
     ///
     /// Inline, the common case: the last change and this one inside the
     /// window and (with a breakdown by hour) inside the kept hour, staffed
-    /// throughout for [`Breakdown::Staffed`]. It does what the general path
-    /// does, step for step, without its tests and rounding.
+    /// throughout for [`Breakdown::Staffed`]. It gives what the general path
+    /// gives, to the bit, without its tests and rounding.
     #[inline(always)]
     pub fn change(&mut self, t: f64, delta: i32) {
         let inside = self.last >= self.window.0 && t <= self.window.1;
         let in_hour = self.last >= self.hour_start && t < self.hour_end;
+        let span = t - self.last;
+        // The level held since the last change counts toward the maxima if
+        // held for some time; adding its area when it is 0 (or held for no
+        // time) adds +0.0, which changes no sum.
+        let held = if span > 0.0 { self.level } else { 0 };
+        let area = f64::from(self.level) * span;
+        let level = self.level.wrapping_add_signed(delta);
         match self.breakdown {
             Breakdown::None if inside => {}
-            Breakdown::Hourly if inside && in_hour => {}
-            Breakdown::Staffed { .. } if inside && in_hour && self.hour_staffed => {}
+            Breakdown::Hourly if inside && in_hour => {
+                self.hourly[self.hour] += area;
+                let hour_max = &mut self.hourly_max[self.hour];
+                *hour_max = (*hour_max).max(held).max(level);
+            }
+            Breakdown::Staffed { .. } if inside && in_hour && self.hour_staffed => {
+                self.staffed_area += area;
+                self.hourly[self.hour] += area;
+            }
             _ => return self.change_in_general(t, delta),
         }
-        if self.level > 0 && t > self.last {
-            let w = f64::from(self.level);
-            self.max = self.max.max(self.level);
-            self.area += w * (t - self.last);
-            match self.breakdown {
-                Breakdown::None => {}
-                Breakdown::Hourly => {
-                    self.hourly[self.hour] += w * (t - self.last);
-                    self.hourly_max[self.hour] = self.hourly_max[self.hour].max(self.level);
-                }
-                Breakdown::Staffed { .. } => {
-                    self.staffed_area += w * (t - self.last);
-                    self.hourly[self.hour] += w * (t - self.last);
-                }
-            }
-        }
+        self.area += area;
+        self.max = self.max.max(held).max(level);
         self.last = t;
-        self.level = self.level.wrapping_add_signed(delta);
-        self.max = self.max.max(self.level);
-        if let Breakdown::Hourly = self.breakdown {
-            self.hourly_max[self.hour] = self.hourly_max[self.hour].max(self.level);
-        }
+        self.level = level;
     }
 
     #[inline(never)]
