@@ -24,7 +24,13 @@ impl Sim<'_> {
         while self.free[pool] > 0 && self.call_next(pool) {}
     }
 
+    #[inline]
     pub(super) fn set_free(&mut self, pool: usize, free: i64) {
+        if self.free[pool] >= 0 && free >= 0 {
+            // No server busy beyond those on duty, before or after.
+            self.free[pool] = free;
+            return;
+        }
         let (before, after) = ((-self.free[pool]).max(0), (-free).max(0));
         if before != after {
             self.rec.excess_change(self.now, pool, after - before);

@@ -20,9 +20,9 @@ impl Sim<'_> {
         }) as usize
     }
 
-    #[inline]
     /// A person (or, `person` false, a task) joins (+1) or leaves (-1) a queue
     /// of `stage` at `site`, in priority `class`.
+    #[inline(always)]
     pub(super) fn queue_change(&mut self, person: bool, site: usize, stage: usize, class: usize, delta: i32) {
         let w = &mut self.waiting[site * self.m.n_stages + stage];
         *w = w.wrapping_add_signed(delta);
@@ -140,6 +140,7 @@ impl Sim<'_> {
         }
     }
 
+    #[inline(always)]
     pub(super) fn start_service(&mut self, pool: usize, id: u32) {
         let now = self.now;
         self.free[pool] -= 1;
