@@ -13,8 +13,9 @@
 
 use std::collections::BinaryHeap;
 
-/// (time bits, sequence): ordered like (time, sequence) for times >= 0.
-type Key = (u64, u64);
+/// Time bits above, sequence below: ordered like (time, sequence) for
+/// times >= 0, in one integer comparison.
+type Key = u128;
 
 struct Entry<E> {
     key: Key,
@@ -61,7 +62,7 @@ impl<E> Calendar<E> {
         assert!(time.to_bits() < f64::INFINITY.to_bits(), "event time must be finite and >= 0, got {time}");
         let seq = self.next_seq;
         self.next_seq += 1;
-        (time.to_bits(), seq)
+        (u128::from(time.to_bits()) << 64) | u128::from(seq)
     }
 
     /// Schedules `event` at `time` minutes.
@@ -93,7 +94,7 @@ impl<E> Calendar<E> {
             let e = self.heap.pop()?;
             (e.key, e.event)
         };
-        Some((f64::from_bits(key.0), event))
+        Some((f64::from_bits((key >> 64) as u64), event))
     }
 }
 
