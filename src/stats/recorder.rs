@@ -17,11 +17,15 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// Adds a duration, minutes (never NaN, so one comparison keeps the
+    /// maximum, without the NaN handling of `f64::max`).
     #[inline]
     pub fn add(&mut self, v: f64) {
         self.n += 1;
         self.sum += v;
-        self.max = self.max.max(v);
+        if v > self.max {
+            self.max = v;
+        }
     }
 
     /// Mean, NaN when empty.
@@ -339,7 +343,9 @@ impl Presence {
             self.max = self.max.max(self.level);
         }
         self.level -= 1;
-        let (a, b) = (start.max(window.0), t.min(window.1));
+        // Instants are never NaN: comparisons clip them.
+        let a = if start > window.0 { start } else { window.0 };
+        let b = if t < window.1 { t } else { window.1 };
         if b > a {
             self.area += b - a;
             if by_hour {
