@@ -164,7 +164,7 @@ impl Dist {
     }
 
     /// One draw, minutes.
-    #[inline]
+    #[inline(always)]
     pub fn sample<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         match &self.0 {
             Shape::Exponential { mean } => {

@@ -73,7 +73,8 @@ impl Sim<'_> {
                         return None;
                     }
                     let (seg_start, end, rate) = a.span;
-                    let start = seg_start.max(a.t);
+                    // Instants are never NaN: a comparison, not f64::max.
+                    let start = if a.t > seg_start { a.t } else { seg_start };
                     if rate > 0.0 && end > start {
                         let room = (end - start) * rate;
                         if e < room {
