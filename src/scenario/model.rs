@@ -440,6 +440,13 @@ impl Scenario {
         top + 1 + usize::from(self.has_top_class())
     }
 
+    /// Whether back-office work can wait in a queue without its person: a
+    /// parallel route step, or a follow-up for a paper that comes later.
+    pub fn has_tasks(&self) -> bool {
+        self.case_types.iter().any(|t| t.route.iter().any(|step| step.parallel))
+            || self.documents.as_ref().is_some_and(|d| d.follow_up.is_some())
+    }
+
     /// Number of halls (1 without `[[site]]`).
     pub fn n_sites(&self) -> usize {
         self.sites.len().max(1)

@@ -517,6 +517,10 @@ pub struct Recorder {
     /// Per hour of arrival (operating days only).
     pub hourly: Box<HourlyCases>,
     by_hour: bool,
+    /// With one stage and no back-office tasks, the people waiting are those
+    /// of the stage's queue: `queue` is not kept as it changes but copied
+    /// from `stage_queue[0]` at the end.
+    queue_is_stage_queue: bool,
     /// Per operating day (of the ticket): when its last person left, minutes
     /// (NaN if nobody came); empty in a continuous run.
     pub day_last_departure: Vec<f64>,
@@ -527,24 +531,25 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// (stages, pools, case types, halls, priority classes) of `s`, for sizing a recorder.
-    pub fn sizes(s: &Scenario) -> (usize, usize, usize, usize, usize) {
-        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites(), s.priority_classes())
+    /// (stages, pools, case types, halls, priority classes, whether there are
+    /// tasks) of `s`, for sizing a recorder.
+    pub fn sizes(s: &Scenario) -> (usize, usize, usize, usize, usize, bool) {
+        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites(), s.priority_classes(), s.has_tasks())
     }
 
     /// A recorder for `sizes` = (stages, pools, case types, sites, priority
-    /// classes) over `days` days; `staffed` is the staffed part of each day,
+    /// classes, whether back-office tasks can queue) over `days` days; `staffed` is the staffed part of each day,
     /// minutes after midnight; `targets` the completion target and the wait
     /// targets, minutes.
     pub fn new(
-        sizes: (usize, usize, usize, usize, usize),
+        sizes: (usize, usize, usize, usize, usize, bool),
         days: usize,
         count_from: f64,
         window: (f64, f64),
         staffed: Option<(f64, f64)>,
         targets: (f64, &[f64]),
     ) -> Self {
-        let (stages, pools, types, sites, classes) = sizes;
+        let (stages, pools, types, sites, classes, tasks) = sizes;
         let (target, wait_targets) = targets;
         let n_targets = wait_targets.len();
         let (queue_bd, pool_bd) = match staffed {
@@ -624,6 +629,7 @@ impl Recorder {
                 ..HourlyCases::default()
             }),
             by_hour: staffed.is_some(),
+            queue_is_stage_queue: stages == 1 && !tasks,
             day_last_departure: if staffed.is_some() { vec![f64::NAN; days] } else { Vec::new() },
             events: 0,
             end: 0.0,
@@ -842,7 +848,9 @@ impl Recorder {
     pub fn queue_change(&mut self, t: f64, stage: usize, class: usize, delta: i32, person: bool) {
         self.stage_queue[stage].change(t, delta);
         if person {
-            self.queue.change(t, delta);
+            if !self.queue_is_stage_queue {
+                self.queue.change(t, delta);
+            }
             if let Some(q) = self.class_queue.get_mut(class) {
                 q.change(t, delta);
             }
@@ -994,6 +1002,9 @@ impl Recorder {
     pub fn finish(&mut self, t: f64) {
         self.end = t;
         self.close_window(t);
+        if self.queue_is_stage_queue {
+            self.queue = self.stage_queue[0].clone();
+        }
     }
 }
 
