@@ -844,7 +844,7 @@ impl Recorder {
     /// The queue of `stage` (priority `class`) changes by `delta` at `t`;
     /// `person` is false for back-office work without its person, which is
     /// not in the people count.
-    #[inline]
+    #[inline(always)]
     pub fn queue_change(&mut self, t: f64, stage: usize, class: usize, delta: i32, person: bool) {
         self.stage_queue[stage].change(t, delta);
         if person {
@@ -858,7 +858,7 @@ impl Recorder {
     }
 
     /// A person is called for the first time, `wait` minutes after the ticket.
-    #[inline]
+    #[inline(always)]
     pub fn first_call(&mut self, arrival: f64, ctype: usize, site: usize, green: bool, wait: f64) {
         if self.counts(arrival) {
             if self.site_wait.len() > 1 {
