@@ -31,14 +31,22 @@ impl Sim<'_> {
 
     /// The person starts the step they are at: parallel branches split off,
     /// later-day work waits for its day; then the hand-off, if any, and the queue.
+    #[inline]
     pub(super) fn begin_stage(&mut self, id: u32) {
         let p = &self.people[id as usize];
         if p.phase != Phase::Route || !self.m.step_special[p.ctype as usize * MAX_ROUTE + p.step as usize] {
             self.enter_stage(id);
-            return;
+        } else {
+            self.begin_special_stage(id);
         }
+    }
+
+    /// A parallel or later-day step of the route begins.
+    #[inline(never)]
+    fn begin_special_stage(&mut self, id: u32) {
+        let p = &self.people[id as usize];
         let step = &self.m.scenario.case_types[p.ctype as usize].route[p.step as usize];
-        if p.phase == Phase::Route && step.parallel {
+        if step.parallel {
             let (stage, service, handoff) = (step.stage, p.service[p.step as usize], p.handoff[p.step as usize]);
             let task = self.spawn_task(id, true, stage, service, handoff);
             let p = &mut self.people[id as usize];
@@ -48,7 +56,7 @@ impl Sim<'_> {
             self.begin_stage(id);
             return;
         }
-        if p.phase == Phase::Route && step.later && !p.away {
+        if step.later && !p.away {
             // The person goes home; the work waits for the next day.
             self.leave_hall(id, VisitEnd::Unfinished);
             // The next day at the same hour: later-day work comes in as the cases did.
@@ -67,6 +75,7 @@ impl Sim<'_> {
     }
 
     /// The hand-off, if any, then the queue.
+    #[inline]
     pub(super) fn enter_stage(&mut self, id: u32) {
         let p = &mut self.people[id as usize];
         p.stage_enter = self.now;
