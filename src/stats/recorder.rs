@@ -538,9 +538,9 @@ impl Recorder {
     }
 
     /// A recorder for `sizes` = (stages, pools, case types, sites, priority
-    /// classes, whether back-office tasks can queue) over `days` days; `staffed` is the staffed part of each day,
-    /// minutes after midnight; `targets` the completion target and the wait
-    /// targets, minutes.
+    /// classes, whether back-office tasks can queue) over `days` days;
+    /// `staffed` is the staffed part of each day, minutes after midnight;
+    /// `targets` the completion target and the wait targets, minutes.
     pub fn new(
         sizes: (usize, usize, usize, usize, usize, bool),
         days: usize,
@@ -955,8 +955,15 @@ impl Recorder {
         waited: f64,
     ) {
         self.left(start, t, site);
-        self.completion(t, arrival, start, ctype);
+        // Kept in days mode only (the overrun, the hours observed); the day
+        // is at most the validated number of days, so i32 holds it.
+        if self.by_hour
+            && let Some(d) = self.day_last_departure.get_mut((start / 1440.0) as i32 as usize)
+        {
+            *d = if d.is_nan() { t } else { d.max(t) };
+        }
         if self.counts(arrival) {
+            self.counted_completion(t, start, ctype);
             self.counted_visit_end(t, start, ctype, eligible, VisitEnd::Completed);
             let on_time = trips == 1 && t - start <= self.target;
             self.counted_case_closed(trips, true, eligible, on_time);
@@ -967,17 +974,7 @@ impl Recorder {
     /// The time to completion of a case completed at `t` in the hall, from
     /// `start`, when this visit entered it.
     #[inline(always)]
-    fn completion(&mut self, t: f64, arrival: f64, start: f64, ctype: usize) {
-        // Kept in days mode only (the overrun, the hours observed); the day
-        // is at most the validated number of days, so i32 holds it.
-        if self.by_hour
-            && let Some(d) = self.day_last_departure.get_mut((start / 1440.0) as i32 as usize)
-        {
-            *d = if d.is_nan() { t } else { d.max(t) };
-        }
-        if !self.counts(arrival) {
-            return;
-        }
+    fn counted_completion(&mut self, t: f64, start: f64, ctype: usize) {
         let tis = t - start;
         self.completed += 1;
         self.time_in_system.add(tis);
