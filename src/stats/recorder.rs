@@ -160,7 +160,7 @@ impl TimeWeighted {
         }
     }
 
-    #[inline(always)]
+    /// Accounts the level held from the last change up to `t`.
     fn advance(&mut self, t: f64) {
         if self.level > 0 {
             let a = self.last.max(self.window.0);
@@ -170,19 +170,7 @@ impl TimeWeighted {
                 self.max = self.max.max(self.level);
                 let w = f64::from(self.level);
                 self.area += w * (b - a);
-                match self.breakdown {
-                    Breakdown::None => {}
-                    // Inside the kept hour: what break_down would do, without its rounding.
-                    Breakdown::Hourly if a >= self.hour_start && b <= self.hour_end => {
-                        self.hourly[self.hour] += w * (b - a);
-                        self.hourly_max[self.hour] = self.hourly_max[self.hour].max(self.level);
-                    }
-                    Breakdown::Staffed { .. } if self.hour_staffed && a >= self.hour_start && b <= self.hour_end => {
-                        self.staffed_area += w * (b - a);
-                        self.hourly[self.hour] += w * (b - a);
-                    }
-                    _ => self.break_down(a, b, w),
-                }
+                self.break_down(a, b, w);
             }
         }
         self.last = t;
