@@ -53,7 +53,7 @@ pub(super) fn booked_number(day: u32, k: u32, per_day: u32) -> u64 {
     BOOKED_BASE + u64::from(day) * u64::from(per_day) + u64::from(k)
 }
 
-impl Sim<'_> {
+impl<const PLAIN: bool> Sim<'_, PLAIN> {
     /// The next arrival instant, or None when arrivals are over.
     pub(super) fn next_arrival(&mut self) -> Option<f64> {
         let s = &self.m.scenario;

@@ -81,7 +81,7 @@ impl<E> Calendar<E> {
     }
 
     /// The earliest event, with its time.
-    #[inline]
+    #[inline(always)]
     pub fn pop(&mut self) -> Option<(f64, E)> {
         let slot_first = match (&self.slot, self.heap.peek()) {
             (Some((k, _)), Some(top)) => *k < top.key,

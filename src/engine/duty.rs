@@ -5,7 +5,7 @@
 use super::sim::{Event, Sim};
 use crate::scenario::model::DAY;
 
-impl Sim<'_> {
+impl<const PLAIN: bool> Sim<'_, PLAIN> {
     /// The schedule changes the number on duty: new arrivals on duty call at
     /// once; those going off duty finish the case in hand first.
     pub(super) fn on_duty_change(&mut self, pool: usize) {

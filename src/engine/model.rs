@@ -46,6 +46,12 @@ pub struct Model {
     /// Whether the top class holds the green channel or booked tickets.
     pub(super) top_class_used: bool,
     pub(super) hard_close: bool,
+    /// Whether every person simply follows their route in the one hall,
+    /// from ticket to completion: no practice, back-office task, hand-off,
+    /// parallel or later-day step, patience, capacity, green channel,
+    /// booking or diversion. Such a scenario runs in the plain loop (see
+    /// [`super::sim::Sim`]).
+    pub(super) plain: bool,
 }
 
 /// Running sums of shares, the last made infinite so that every uniform draw
@@ -153,6 +159,13 @@ impl Model {
             }
         }
         let pre_stage = scenario.pre_review.as_ref().map_or(0, |pr| pr.stage as u16);
+        let plain = !practices
+            && !handoffs
+            && !step_special.contains(&true)
+            && !scenario.has_tasks()
+            && !scenario.has_top_class()
+            && scenario.hall_capacity.is_none()
+            && scenario.case_types.iter().all(|t| t.patience.is_none() && t.outside_share == 0.0);
         Model {
             scenario,
             n_sites,
@@ -180,7 +193,14 @@ impl Model {
             step_special,
             pre_stage,
             hard_close,
+            plain,
         }
+    }
+
+    /// Whether the scenario runs in the plain loop: every person follows
+    /// their route in the one hall, from ticket to completion (see `plain`).
+    pub fn is_plain(&self) -> bool {
+        self.plain
     }
 
     pub(super) fn queue_index(&self, site: usize, stage: usize, ctype: usize, class: usize) -> usize {

@@ -130,7 +130,7 @@ impl Person {
     };
 }
 
-impl Sim<'_> {
+impl<const PLAIN: bool> Sim<'_, PLAIN> {
     pub(super) fn new_slot(&mut self) -> u32 {
         match self.free_slots.pop() {
             Some(id) => id,
@@ -166,15 +166,15 @@ impl Sim<'_> {
         // A share of 0 is never drawn under (draws are in [0, 1)), so a
         // practice the scenario leaves out costs no draw; every other
         // attribute has a sub-stream of its own and is unchanged.
-        let drawn_under = |share: f64, attr| share > 0.0 && uniform(&mut rng.attribute(attr)) < share;
+        let drawn_under = |share: f64, attr| !PLAIN && share > 0.0 && uniform(&mut rng.attribute(attr)) < share;
         let green = booked || drawn_under(s.arrivals.green_channel_share, Attr::Green);
         let outside = drawn_under(ct.outside_share, Attr::Outside);
-        if m.handoffs {
+        if !PLAIN && m.handoffs {
             for (i, (slot, step)) in p.handoff.iter_mut().zip(&ct.route).enumerate() {
                 *slot = step.handoff.as_ref().map_or(0.0, |d| d.sample(&mut rng.handoff(i)));
             }
         }
-        let patience = ct.patience.as_ref().and_then(|d| {
+        let patience = ct.patience.as_ref().filter(|_| !PLAIN).and_then(|d| {
             let never_leaves = uniform(&mut rng.attribute(Attr::NeverLeave)) < ct.never_leave_share;
             (!never_leaves).then(|| d.sample(&mut rng.attribute(Attr::Patience)))
         });
@@ -182,14 +182,17 @@ impl Sim<'_> {
         p.phase = Phase::Route;
         p.absent = false;
         p.returns = false;
-        let (site, balks) =
-            if m.practices { draw_practices(m, p, ctype, &rng, &self.waiting, &self.on_duty) } else { (0, false) };
+        let (site, balks) = if !PLAIN && m.practices {
+            draw_practices(m, p, ctype, &rng, &self.waiting, &self.on_duty)
+        } else {
+            (0, false)
+        };
         if outside {
             self.free_slots.push(id);
             self.rec.diversion(now);
             return;
         }
-        let full = s.hall_capacity.is_some_and(|cap| self.in_hall[site] >= cap);
+        let full = !PLAIN && s.hall_capacity.is_some_and(|cap| self.in_hall[site] >= cap);
         if full || balks {
             self.free_slots.push(id);
             if full {

@@ -95,7 +95,7 @@ pub(super) fn visit_day(ticket: f64) -> u32 {
     (ticket / DAY) as u32
 }
 
-impl Sim<'_> {
+impl<const PLAIN: bool> Sim<'_, PLAIN> {
     /// The person's patience starts running again (a return visit).
     pub(super) fn start_patience(&mut self, id: u32) {
         let p = &self.people[id as usize];

@@ -10,10 +10,11 @@ use super::trace::Outcome;
 use crate::scenario::model::{DAY, MAX_ROUTE};
 use crate::stats::recorder::VisitEnd;
 
-impl Sim<'_> {
+impl<const PLAIN: bool> Sim<'_, PLAIN> {
     pub(super) fn stage_of(&self, id: u32) -> usize {
         let p = &self.people[id as usize];
         (match p.phase {
+            _ if PLAIN => self.m.route_stage[p.ctype as usize * MAX_ROUTE + p.step as usize],
             Phase::Route => self.m.route_stage[p.ctype as usize * MAX_ROUTE + p.step as usize],
             Phase::PreReview => self.m.pre_stage,
             Phase::Task => p.task_stage,
@@ -34,7 +35,7 @@ impl Sim<'_> {
     #[inline]
     pub(super) fn begin_stage(&mut self, id: u32) {
         let p = &self.people[id as usize];
-        if p.phase != Phase::Route || !self.m.step_special[p.ctype as usize * MAX_ROUTE + p.step as usize] {
+        if PLAIN || p.phase != Phase::Route || !self.m.step_special[p.ctype as usize * MAX_ROUTE + p.step as usize] {
             self.enter_stage(id);
         } else {
             self.begin_special_stage(id);
@@ -80,6 +81,7 @@ impl Sim<'_> {
         let p = &mut self.people[id as usize];
         p.stage_enter = self.now;
         let handoff = match p.phase {
+            _ if PLAIN => 0.0,
             Phase::Route => p.handoff[p.step as usize],
             Phase::Task => p.handoff[0],
             Phase::PreReview => 0.0,
@@ -118,7 +120,8 @@ impl Sim<'_> {
 
     pub(super) fn join_queue(&mut self, id: u32) {
         let stage = self.stage_of(id);
-        if self.m.hard_close
+        if !PLAIN
+            && self.m.hard_close
             && self.closed()
             && self.people[id as usize].phase != Phase::Task
             && !self.people[id as usize].away
@@ -143,7 +146,7 @@ impl Sim<'_> {
             self.queued_seq += 1;
             let class = p.class as usize;
             let q = self.m.queue_index(site, stage, ctype, class);
-            let person = p.phase != Phase::Task;
+            let person = PLAIN || p.phase != Phase::Task;
             self.queues[q].push_back(id);
             self.queue_change(person, site, stage, class, 1);
         }
@@ -158,17 +161,18 @@ impl Sim<'_> {
         let absent_call = self.m.scenario.calling.absent_call;
         let p = &mut self.people[id as usize];
         p.service_start = now;
-        if p.phase != Phase::Task && !p.away {
+        if PLAIN || (p.phase != Phase::Task && !p.away) {
             p.waited += now - p.queued_at;
         }
         let duration = match p.phase {
+            _ if PLAIN => p.service[p.step as usize],
             Phase::Route if p.absent && !p.called => absent_call,
             Phase::Route => p.service[p.step as usize],
             Phase::PreReview | Phase::Task => p.extra,
         };
-        if p.phase == Phase::Route && !p.called {
+        if (PLAIN || p.phase == Phase::Route) && !p.called {
             p.called = true;
-            let green = top_class_used && p.class as usize == n_classes - 1;
+            let green = !PLAIN && top_class_used && p.class as usize == n_classes - 1;
             let (arrival, ctype, wait, site) = (p.arrival, p.ctype as usize, now - p.ticket, p.site as usize);
             self.rec.first_call(arrival, ctype, site, green, wait);
         }
@@ -200,7 +204,7 @@ impl Sim<'_> {
         };
         let Some(id) = self.queues[q].pop_front() else { return false };
         let (site, stage, class) = self.m.queue_place(q);
-        let person = self.m.present[stage] || self.people[id as usize].phase != Phase::Task;
+        let person = PLAIN || self.m.present[stage] || self.people[id as usize].phase != Phase::Task;
         self.queue_change(person, site, stage, class, -1);
         self.start_service(pool, id);
         true
@@ -214,8 +218,8 @@ impl Sim<'_> {
             (p.service_start - p.queued_at, self.now - p.service_start, self.now - p.stage_enter);
         let (arrival, phase, step, papers, parent, pending) =
             (p.arrival, p.phase, p.step, p.papers, p.parent, p.pending);
-        let absent = p.absent && phase == Phase::Route && step == 0;
-        if self.trace.is_some() {
+        let absent = !PLAIN && p.absent && phase == Phase::Route && step == 0;
+        if !PLAIN && self.trace.is_some() {
             self.record(id, stage, Some(pool), if absent { Outcome::Absent } else { Outcome::Served });
         }
         let p = &self.people[id as usize];
@@ -226,6 +230,7 @@ impl Sim<'_> {
             self.call_next(pool);
         }
         match phase {
+            _ if PLAIN => self.advance(id),
             Phase::Task => {
                 self.free_slots.push(id);
                 if parent != NONE {
@@ -289,7 +294,7 @@ impl Sim<'_> {
         let ct = &self.m.scenario.case_types[p.ctype as usize];
         let next = p.step as usize + 1;
         if next < ct.route.len() {
-            let away = p.away;
+            let away = !PLAIN && p.away;
             let present = self.m.present[ct.route[next].stage];
             self.people[id as usize].step = next as u8;
             if away && present {
@@ -299,7 +304,8 @@ impl Sim<'_> {
             }
             return;
         }
-        let (arrival, start, ctype, away, trips) = (p.arrival, p.visit_start, p.ctype as usize, p.away, p.trips);
+        let (arrival, start, ctype, away, trips) =
+            (p.arrival, p.visit_start, p.ctype as usize, !PLAIN && p.away, p.trips);
         if away {
             self.rec.completion_later(arrival);
             self.close_case(id, true, false);

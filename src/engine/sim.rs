@@ -66,7 +66,13 @@ pub struct Replication {
 }
 
 /// One replication under way: the state every event handler works on.
-pub(super) struct Sim<'m> {
+///
+/// `PLAIN`: the scenario is a plain route ([`Model::plain`]) and no visit
+/// records are kept, so every person is on their route, in their one hall,
+/// from ticket to completion; the tests for what such a run never meets
+/// (practices, tasks, hand-offs, patience, the trace) compile away. The
+/// general loop gives the same results on such a scenario, and is checked to.
+pub(super) struct Sim<'m, const PLAIN: bool> {
     pub(super) m: &'m Model,
     pub(super) person_key: u64,
     pub(super) now: f64,
@@ -108,45 +114,53 @@ pub fn simulate_traced(model: &Model, seed: u64, replication: u64) -> (Replicati
 }
 
 pub(super) fn run(model: &Model, seed: u64, replication: u64, trace: Option<Trace>) -> (Replication, Option<Trace>) {
-    let s = &model.scenario;
-    let (days, count_from, window, horizon_end) = match s.horizon {
-        Horizon::Days { days, .. } => (days as usize, 0.0, (0.0, f64::INFINITY), f64::INFINITY),
-        Horizon::Continuous { minutes, warmup } => (1, warmup, (warmup, minutes), minutes),
+    let (record, trace) = if model.plain && trace.is_none() {
+        Sim::<true>::new(model, seed, replication, None).run()
+    } else {
+        Sim::<false>::new(model, seed, replication, trace).run()
     };
-    let n_queues = model.stage_type_pools.len() * model.n_classes;
-    let key = person_key(seed, replication);
-    let mut sim = Sim {
-        m: model,
-        person_key: key,
-        now: 0.0,
-        calendar: Calendar::with_capacity(64),
-        people: Vec::new(),
-        free_slots: Vec::new(),
-        in_hall: vec![0; model.n_sites],
-        queues: vec![VecDeque::new(); n_queues],
-        waiting: vec![0; model.n_sites * s.stages.len()],
-        free: model.initial_duty.iter().map(|&n| i64::from(n)).collect(),
-        on_duty: model.initial_duty.clone(),
-        next_duty: vec![(0, 0); s.pools.len()],
-        queued_seq: 0,
-        arrivals: ArrivalClock::new(Stream::new(seed, replication, Purpose::Arrivals, 0), s, horizon_end),
-        horizon_end,
-        rec: Recorder::new(
-            Recorder::sizes(s),
-            days,
-            count_from,
-            window,
-            s.hours().map(|h| (h.opens, h.staff_until)),
-            (s.completion_target, &s.wait_targets),
-        ),
-        trace,
-    };
-    sim.run();
-    (Replication { index: replication, record: sim.rec }, sim.trace)
+    (Replication { index: replication, record }, trace)
 }
 
-impl Sim<'_> {
-    pub(super) fn run(&mut self) {
+impl<'m, const PLAIN: bool> Sim<'m, PLAIN> {
+    /// Replication `replication` of `model` under master seed `seed`, before its first event.
+    fn new(model: &'m Model, seed: u64, replication: u64, trace: Option<Trace>) -> Self {
+        let s = &model.scenario;
+        let (days, count_from, window, horizon_end) = match s.horizon {
+            Horizon::Days { days, .. } => (days as usize, 0.0, (0.0, f64::INFINITY), f64::INFINITY),
+            Horizon::Continuous { minutes, warmup } => (1, warmup, (warmup, minutes), minutes),
+        };
+        let n_queues = model.stage_type_pools.len() * model.n_classes;
+        Sim {
+            m: model,
+            person_key: person_key(seed, replication),
+            now: 0.0,
+            calendar: Calendar::with_capacity(64),
+            people: Vec::new(),
+            free_slots: Vec::new(),
+            in_hall: vec![0; model.n_sites],
+            queues: vec![VecDeque::new(); n_queues],
+            waiting: vec![0; model.n_sites * s.stages.len()],
+            free: model.initial_duty.iter().map(|&n| i64::from(n)).collect(),
+            on_duty: model.initial_duty.clone(),
+            next_duty: vec![(0, 0); s.pools.len()],
+            queued_seq: 0,
+            arrivals: ArrivalClock::new(Stream::new(seed, replication, Purpose::Arrivals, 0), s, horizon_end),
+            horizon_end,
+            rec: Recorder::new(
+                Recorder::sizes(s),
+                days,
+                count_from,
+                window,
+                s.hours().map(|h| (h.opens, h.staff_until)),
+                (s.completion_target, &s.wait_targets),
+            ),
+            trace,
+        }
+    }
+
+    /// Runs the replication to its end: what it recorded, and its visit records if kept.
+    pub(super) fn run(mut self) -> (Recorder, Option<Trace>) {
         let s = &self.m.scenario;
         for p in 0..s.pools.len() {
             self.rec.duty_change(0.0, p, i64::from(self.m.initial_duty[p]));
@@ -183,6 +197,7 @@ impl Sim<'_> {
             }
         }
         self.rec.finish(self.now);
+        (self.rec, self.trace)
     }
 
     /// The case is over: its trips are recorded and its slot freed;

@@ -893,9 +893,9 @@ impl Recorder {
         self.pool_busy[pool].change(t, delta);
     }
 
-    /// A person finishes a stage.
-    #[inline]
-    /// `time` runs from the end of the previous stage (hand-off included).
+    /// A person finishes a stage; `time` runs from the end of the previous
+    /// stage (hand-off included).
+    #[inline(always)]
     pub fn stage_done(
         &mut self,
         arrival: f64,
@@ -932,7 +932,7 @@ impl Recorder {
     /// minutes in queues. What [`Recorder::visit_end`], [`Recorder::left`],
     /// [`Recorder::case_closed`] and [`Recorder::case_waited`] record, with
     /// the time to completion, under one test of whether the case counts.
-    #[inline]
+    #[inline(always)]
     pub fn case_completed(
         &mut self,
         t: f64,
