@@ -857,12 +857,15 @@ impl Recorder {
             }
             self.first_wait.add(wait);
             self.first_wait_positive += u64::from(wait > 0.0);
-            self.type_wait[ctype].add(wait);
-            let n = self.wait_targets.len();
             for (k, &target) in self.wait_targets.iter().enumerate() {
-                let within = u64::from(wait <= target);
-                self.first_wait_within[k] += within;
-                self.type_wait_within[ctype * n + k] += within;
+                self.first_wait_within[k] += u64::from(wait <= target);
+            }
+            if !self.one_type() {
+                self.type_wait[ctype].add(wait);
+                let n = self.wait_targets.len();
+                for (k, &target) in self.wait_targets.iter().enumerate() {
+                    self.type_wait_within[ctype * n + k] += u64::from(wait <= target);
+                }
             }
             self.first_wait_hist.record(wait);
             if self.by_hour {
@@ -911,9 +914,11 @@ impl Recorder {
             let within = u64::from(time <= budget);
             self.stage_within_budget[stage] += within;
             self.stage_missed_by_service[stage] += u64::from(service > budget);
-            let at = ctype * self.stage_wait.len() + stage;
-            self.type_stage_through[at] += 1;
-            self.type_stage_within_budget[at] += within;
+            if !self.one_type() {
+                let at = ctype * self.stage_wait.len() + stage;
+                self.type_stage_through[at] += 1;
+                self.type_stage_within_budget[at] += within;
+            }
             let n = self.wait_targets.len();
             for (k, &target) in self.wait_targets.iter().enumerate() {
                 self.stage_wait_within[stage * n + k] += u64::from(wait <= target);
@@ -967,7 +972,9 @@ impl Recorder {
         self.completed += 1;
         self.time_in_system.add(tis);
         self.time_in_system_hist.record(tis);
-        self.type_time_in_system[ctype].add(tis);
+        if !self.one_type() {
+            self.type_time_in_system[ctype].add(tis);
+        }
         if self.by_hour {
             self.hourly.time_in_system[hour_of(start)].add(tis);
         }
@@ -990,6 +997,21 @@ impl Recorder {
         if self.queue_is_stage_queue {
             self.queue = self.stage_queue[0].clone();
         }
+        if self.one_type() {
+            self.type_wait[0] = self.first_wait;
+            self.type_wait_within.clone_from(&self.first_wait_within);
+            self.type_time_in_system[0] = self.time_in_system;
+            self.type_stage_through = self.stage_wait.iter().map(|t| t.n).collect();
+            self.type_stage_within_budget.clone_from(&self.stage_within_budget);
+        }
+    }
+
+    /// With one case type, its first waits, times to completion and stage
+    /// counts are those of everyone: the per-type figures are not kept as
+    /// they happen but copied at the end.
+    #[inline(always)]
+    fn one_type(&self) -> bool {
+        self.type_wait.len() == 1
     }
 }
 
