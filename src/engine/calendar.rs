@@ -1,4 +1,4 @@
-//! The future-event list: a binary heap keyed on (time, insertion sequence).
+//! The future-event list: a 4-ary min-heap keyed on (time, insertion sequence).
 //!
 //! Events at the same instant come out in the order they were scheduled, so a
 //! run never depends on how the heap breaks ties. Times are finite and not
@@ -11,45 +11,31 @@
 //!
 //! [`Dist`]: crate::dist::Dist
 
-use std::collections::BinaryHeap;
-
 /// Time bits above, sequence below: ordered like (time, sequence) for
 /// times >= 0, in one integer comparison.
 type Key = u128;
 
+#[derive(Clone, Copy)]
 struct Entry<E> {
     key: Key,
     event: E,
 }
 
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> Ord for Entry<E> {
-    /// Reversed, so that the max-heap pops the smallest key first.
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        other.key.cmp(&self.key)
-    }
-}
+/// Children per node of the heap: four halve its depth against two, and the
+/// least of four is found with comparisons that do not depend on each other.
+const ARITY: usize = 4;
 
 pub struct Calendar<E> {
-    heap: BinaryHeap<Entry<E>>,
+    /// A 4-ary min-heap on `key`: every entry's key is below its children's.
+    heap: Vec<Entry<E>>,
     /// The pending instance of the recurring event, if any.
     slot: Option<(Key, E)>,
     next_seq: u64,
 }
 
-impl<E> Calendar<E> {
+impl<E: Copy> Calendar<E> {
     pub fn with_capacity(n: usize) -> Self {
-        Calendar { heap: BinaryHeap::with_capacity(n), slot: None, next_seq: 0 }
+        Calendar { heap: Vec::with_capacity(n), slot: None, next_seq: 0 }
     }
 
     #[inline]
@@ -68,8 +54,18 @@ impl<E> Calendar<E> {
     /// Schedules `event` at `time` minutes.
     #[inline]
     pub fn schedule(&mut self, time: f64, event: E) {
-        let key = self.key(time);
-        self.heap.push(Entry { key, event });
+        let entry = Entry { key: self.key(time), event };
+        let mut hole = self.heap.len();
+        self.heap.push(entry);
+        while hole > 0 {
+            let parent = (hole - 1) / ARITY;
+            if self.heap[parent].key < entry.key {
+                break;
+            }
+            self.heap[hole] = self.heap[parent];
+            hole = parent;
+        }
+        self.heap[hole] = entry;
     }
 
     /// Schedules the recurring event at `time` minutes; at most one may be pending.
@@ -83,7 +79,7 @@ impl<E> Calendar<E> {
     /// The earliest event, with its time.
     #[inline(always)]
     pub fn pop(&mut self) -> Option<(f64, E)> {
-        let slot_first = match (&self.slot, self.heap.peek()) {
+        let slot_first = match (&self.slot, self.heap.first()) {
             (Some((k, _)), Some(top)) => *k < top.key,
             (Some(_), None) => true,
             (None, _) => false,
@@ -91,10 +87,39 @@ impl<E> Calendar<E> {
         let (key, event) = if slot_first {
             self.slot.take()?
         } else {
-            let e = self.heap.pop()?;
+            let e = self.pop_heap()?;
             (e.key, e.event)
         };
         Some((f64::from_bits((key >> 64) as u64), event))
+    }
+
+    /// Takes the root of the heap: the last entry fills its place and sinks
+    /// below every child of a smaller key.
+    #[inline]
+    fn pop_heap(&mut self) -> Option<Entry<E>> {
+        let last = self.heap.pop()?;
+        let Some(&root) = self.heap.first() else { return Some(last) };
+        let heap = &mut self.heap[..];
+        let mut hole = 0;
+        loop {
+            let first = hole * ARITY + 1;
+            let least = if first + ARITY <= heap.len() {
+                let pair = |a: usize| if heap[a + 1].key < heap[a].key { a + 1 } else { a };
+                let (x, y) = (pair(first), pair(first + 2));
+                if heap[y].key < heap[x].key { y } else { x }
+            } else if first < heap.len() {
+                (first + 1..heap.len()).fold(first, |m, c| if heap[c].key < heap[m].key { c } else { m })
+            } else {
+                break;
+            };
+            if last.key < heap[least].key {
+                break;
+            }
+            heap[hole] = heap[least];
+            hole = least;
+        }
+        heap[hole] = last;
+        Some(root)
     }
 }
 
@@ -125,5 +150,30 @@ mod tests {
             }
         }
         assert_eq!(order, vec!['z', 'a', 'b', 'c', 'd', 'e', 'r']);
+    }
+
+    #[test]
+    fn pops_in_key_order_whatever_the_heap_size() {
+        // Pushes and pops interleaved so the heap grows and shrinks through
+        // every count of children under a node; checked against a sorted set.
+        let mut c = Calendar::with_capacity(1);
+        let mut expected = std::collections::BTreeSet::new();
+        let mut x: u64 = 1;
+        for round in 0..4000u32 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            // Few distinct times, so ties are common.
+            let time = f64::from((x >> 58) as u32);
+            let pushes = if round % 500 < 300 { 2 } else { 1 };
+            for _ in 0..pushes {
+                expected.insert((time.to_bits(), c.next_seq));
+                c.schedule(time, c.next_seq);
+            }
+            let (t, seq) = c.pop().unwrap();
+            assert_eq!(expected.pop_first(), Some((t.to_bits(), seq)));
+        }
+        while let Some((t, seq)) = c.pop() {
+            assert_eq!(expected.pop_first(), Some((t.to_bits(), seq)));
+        }
+        assert!(expected.is_empty());
     }
 }
