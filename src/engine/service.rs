@@ -11,10 +11,21 @@ use crate::scenario::model::{DAY, MAX_ROUTE};
 use crate::stats::recorder::VisitEnd;
 
 impl<const PLAIN: bool> Sim<'_, PLAIN> {
+    /// What slot `p` holds: in a plain run, always a person on their route.
+    #[inline(always)]
+    fn phase(p: &Person) -> Phase {
+        if PLAIN { Phase::Route } else { p.phase }
+    }
+
+    /// Whether `p` is out of the hall: in a plain run, never before completion.
+    #[inline(always)]
+    fn away(p: &Person) -> bool {
+        !PLAIN && p.away
+    }
+
     pub(super) fn stage_of(&self, id: u32) -> usize {
         let p = &self.people[id as usize];
-        (match p.phase {
-            _ if PLAIN => self.m.route_stage[p.ctype as usize * MAX_ROUTE + p.step as usize],
+        (match Self::phase(p) {
             Phase::Route => self.m.route_stage[p.ctype as usize * MAX_ROUTE + p.step as usize],
             Phase::PreReview => self.m.pre_stage,
             Phase::Task => p.task_stage,
@@ -80,8 +91,8 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
     pub(super) fn enter_stage(&mut self, id: u32) {
         let p = &mut self.people[id as usize];
         p.stage_enter = self.now;
-        let handoff = match p.phase {
-            _ if PLAIN => 0.0,
+        let handoff = match Self::phase(p) {
+            Phase::Route if PLAIN => 0.0,
             Phase::Route => p.handoff[p.step as usize],
             Phase::Task => p.handoff[0],
             Phase::PreReview => 0.0,
@@ -146,7 +157,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
             self.queued_seq += 1;
             let class = p.class as usize;
             let q = self.m.queue_index(site, stage, ctype, class);
-            let person = PLAIN || p.phase != Phase::Task;
+            let person = Self::phase(p) != Phase::Task;
             self.queues[q].push_back(id);
             self.queue_change(person, site, stage, class, 1);
         }
@@ -161,16 +172,15 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         let absent_call = self.m.scenario.calling.absent_call;
         let p = &mut self.people[id as usize];
         p.service_start = now;
-        if PLAIN || (p.phase != Phase::Task && !p.away) {
+        if Self::phase(p) != Phase::Task && !Self::away(p) {
             p.waited += now - p.queued_at;
         }
-        let duration = match p.phase {
-            _ if PLAIN => p.service[p.step as usize],
-            Phase::Route if p.absent && !p.called => absent_call,
+        let duration = match Self::phase(p) {
+            Phase::Route if !PLAIN && p.absent && !p.called => absent_call,
             Phase::Route => p.service[p.step as usize],
             Phase::PreReview | Phase::Task => p.extra,
         };
-        if (PLAIN || p.phase == Phase::Route) && !p.called {
+        if Self::phase(p) == Phase::Route && !p.called {
             p.called = true;
             let green = !PLAIN && top_class_used && p.class as usize == n_classes - 1;
             let (arrival, ctype, wait, site) = (p.arrival, p.ctype as usize, now - p.ticket, p.site as usize);
@@ -204,7 +214,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         };
         let Some(id) = self.queues[q].pop_front() else { return false };
         let (site, stage, class) = self.m.queue_place(q);
-        let person = PLAIN || self.m.present[stage] || self.people[id as usize].phase != Phase::Task;
+        let person = Self::phase(&self.people[id as usize]) != Phase::Task || self.m.present[stage];
         self.queue_change(person, site, stage, class, -1);
         self.start_service(pool, id);
         true
@@ -294,7 +304,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         let ct = &self.m.scenario.case_types[p.ctype as usize];
         let next = p.step as usize + 1;
         if next < ct.route.len() {
-            let away = !PLAIN && p.away;
+            let away = Self::away(p);
             let present = self.m.present[ct.route[next].stage];
             self.people[id as usize].step = next as u8;
             if away && present {
@@ -304,8 +314,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
             }
             return;
         }
-        let (arrival, start, ctype, away, trips) =
-            (p.arrival, p.visit_start, p.ctype as usize, !PLAIN && p.away, p.trips);
+        let (arrival, start, ctype, away, trips) = (p.arrival, p.visit_start, p.ctype as usize, Self::away(p), p.trips);
         if away {
             self.rec.completion_later(arrival);
             self.close_case(id, true, false);
