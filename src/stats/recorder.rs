@@ -857,14 +857,15 @@ impl Recorder {
             }
             self.first_wait.add(wait);
             self.first_wait_positive += u64::from(wait > 0.0);
-            for (k, &target) in self.wait_targets.iter().enumerate() {
-                self.first_wait_within[k] += u64::from(wait <= target);
-            }
-            if !self.one_type() {
+            let (one_type, n) = (self.one_type(), self.wait_targets.len());
+            if !one_type {
                 self.type_wait[ctype].add(wait);
-                let n = self.wait_targets.len();
-                for (k, &target) in self.wait_targets.iter().enumerate() {
-                    self.type_wait_within[ctype * n + k] += u64::from(wait <= target);
+            }
+            for (k, &target) in self.wait_targets.iter().enumerate() {
+                let within = u64::from(wait <= target);
+                self.first_wait_within[k] += within;
+                if !one_type {
+                    self.type_wait_within[ctype * n + k] += within;
                 }
             }
             self.first_wait_hist.record(wait);
