@@ -12,11 +12,22 @@ const BUCKETS: usize = ((MAX_EXP - MIN_EXP) as usize) << SUB_BITS;
 /// Bit pattern of 2^MIN_EXP shifted to bucket resolution.
 const BASE: u64 = ((1023 + MIN_EXP) as u64) << SUB_BITS;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LogHistogram {
-    zero: u64,
-    buckets: Box<[u64; BUCKETS]>,
+    /// The zero bucket (values below 2^MIN_EXP) first, then the buckets:
+    /// one array, so a value's place is found without a branch.
+    counts: Box<[u64; BUCKETS + 1]>,
     count: u64,
+}
+
+impl std::fmt::Debug for LogHistogram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogHistogram")
+            .field("zero", &self.zero())
+            .field("buckets", &self.buckets())
+            .field("count", &self.count)
+            .finish()
+    }
 }
 
 impl Default for LogHistogram {
@@ -27,20 +38,31 @@ impl Default for LogHistogram {
 
 impl LogHistogram {
     pub fn new() -> Self {
-        LogHistogram { zero: 0, buckets: Box::new([0; BUCKETS]), count: 0 }
+        LogHistogram { counts: Box::new([0; BUCKETS + 1]), count: 0 }
+    }
+
+    fn zero(&self) -> u64 {
+        self.counts[0]
+    }
+
+    fn buckets(&self) -> &[u64] {
+        &self.counts[1..]
     }
 
     /// Records a value, minutes (>= 0).
+    ///
+    /// Without a branch: many values are 0 (no wait) and many are not, in no
+    /// order a branch predictor could learn. Values below 2^MIN_EXP have a
+    /// key below `BASE` and land at 0, the zero bucket; the others at their
+    /// bucket + 1, the last bucket holding everything above it.
     #[inline]
     pub fn record(&mut self, v: f64) {
+        debug_assert!(v >= 0.0, "a histogram records durations >= 0, got {v}");
         self.count += 1;
-        let key = v.to_bits() >> (52 - SUB_BITS);
-        if v < 1.0 / 1024.0 {
-            self.zero += 1;
-        } else {
-            let i = (key.saturating_sub(BASE) as usize).min(BUCKETS - 1);
-            self.buckets[i] += 1;
-        }
+        // Adding 0 turns -0 into +0, whose key is 0.
+        let key = (v + 0.0).to_bits() >> (52 - SUB_BITS);
+        let i = (key.saturating_sub(BASE - 1) as usize).min(BUCKETS);
+        self.counts[i] += 1;
     }
 
     pub fn count(&self) -> u64 {
@@ -49,26 +71,25 @@ impl LogHistogram {
 
     /// Adds another histogram's counts to this one.
     pub fn merge(&mut self, other: &LogHistogram) {
-        self.zero += other.zero;
         self.count += other.count;
-        for (a, b) in self.buckets.iter_mut().zip(other.buckets.iter()) {
+        for (a, b) in self.counts.iter_mut().zip(other.counts.iter()) {
             *a += b;
         }
     }
 
     /// The counts as (zero count, [(bucket, count)] of non-empty buckets), for storage.
     pub fn to_sparse(&self) -> (u64, Vec<(u32, u64)>) {
-        let buckets = self.buckets.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (i as u32, *n)).collect();
-        (self.zero, buckets)
+        let buckets = self.buckets().iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| (i as u32, *n)).collect();
+        (self.zero(), buckets)
     }
 
     /// The histogram stored by [`LogHistogram::to_sparse`]; None if a bucket is out of range.
     pub fn from_sparse(zero: u64, buckets: &[(u32, u64)]) -> Option<Self> {
         let mut h = LogHistogram::new();
-        h.zero = zero;
+        h.counts[0] = zero;
         h.count = zero;
         for &(i, n) in buckets {
-            *h.buckets.get_mut(i as usize)? += n;
+            *h.counts[1..].get_mut(i as usize)? += n;
             h.count += n;
         }
         Some(h)
@@ -88,11 +109,11 @@ impl LogHistogram {
             return f64::NAN;
         }
         let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
-        if rank <= self.zero {
+        if rank <= self.zero() {
             return 0.0;
         }
-        let mut seen = self.zero;
-        for (i, &n) in self.buckets.iter().enumerate() {
+        let mut seen = self.zero();
+        for (i, &n) in self.buckets().iter().enumerate() {
             seen += n;
             if seen >= rank {
                 let (lo, hi) = Self::edges(i);
@@ -108,8 +129,8 @@ impl LogHistogram {
         if self.count == 0 {
             return f64::NAN;
         }
-        let mut n = self.zero;
-        for (i, &c) in self.buckets.iter().enumerate() {
+        let mut n = self.zero();
+        for (i, &c) in self.buckets().iter().enumerate() {
             if Self::edges(i).1 > x {
                 break;
             }
@@ -148,6 +169,18 @@ mod tests {
         assert_eq!(h.quantile(0.6), 0.0);
         assert!((h.quantile(0.7) - 10.0).abs() < 0.04);
         assert_eq!(h.share_at_most(5.0), 0.6);
+    }
+
+    #[test]
+    fn the_zero_bucket_ends_at_the_first_edge() {
+        let edge: f64 = 1.0 / 1024.0;
+        let mut h = LogHistogram::new();
+        for v in [-0.0, 0.0, edge.next_down(), edge, edge.next_up()] {
+            h.record(v);
+        }
+        assert_eq!(h.zero(), 3);
+        assert_eq!(h.to_sparse().1, vec![(0, 2)]);
+        assert_eq!(LogHistogram::edges(0).0, edge);
     }
 
     #[test]
