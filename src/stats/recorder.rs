@@ -122,6 +122,11 @@ pub struct TimeWeighted {
     hour_start: f64,
     hour_end: f64,
     hour_staffed: bool,
+    /// Two changes that both fall in [fast.0, fast.1), minutes, take the
+    /// fast path of [`TimeWeighted::change`]: the window, cut to the kept
+    /// hour with a breakdown by hour (empty when that hour is not staffed
+    /// throughout, with [`Breakdown::Staffed`]). Not an observation.
+    fast: (f64, f64),
 }
 
 impl std::fmt::Debug for TimeWeighted {
@@ -157,7 +162,25 @@ impl TimeWeighted {
             hour_start: f64::INFINITY,
             hour_end: f64::NEG_INFINITY,
             hour_staffed: false,
+            fast: (0.0, 0.0),
         }
+        .with_fast_span()
+    }
+
+    /// Works out `fast` from the window and the kept hour.
+    fn with_fast_span(mut self) -> Self {
+        self.set_fast_span();
+        self
+    }
+
+    fn set_fast_span(&mut self) {
+        // `t <= window.1` is `t < window.1.next_up()` (t is finite).
+        let (start, end) = (self.window.0, self.window.1.next_up());
+        self.fast = match self.breakdown {
+            Breakdown::None => (start, end),
+            Breakdown::Staffed { .. } if !self.hour_staffed => (f64::INFINITY, f64::NEG_INFINITY),
+            Breakdown::Hourly | Breakdown::Staffed { .. } => (start.max(self.hour_start), end.min(self.hour_end)),
+        };
     }
 
     /// Accounts the level held from the last change up to `t`.
@@ -196,6 +219,7 @@ impl TimeWeighted {
             self.hour_staffed =
                 day < days && self.hour_start >= day_start + opens && self.hour_end <= day_start + until;
         }
+        self.set_fast_span();
     }
 
     fn break_down(&mut self, a: f64, b: f64, w: f64) {
@@ -235,35 +259,34 @@ impl TimeWeighted {
     /// The level changes by `delta` at time `t`.
     ///
     /// Inline, the common case: the last change and this one inside the
-    /// window and (with a breakdown by hour) inside the kept hour, staffed
-    /// throughout for [`Breakdown::Staffed`]. It gives what the general path
-    /// gives, to the bit, without its tests and rounding.
+    /// fast span (the window, and with a breakdown by hour the kept hour,
+    /// staffed throughout for [`Breakdown::Staffed`]). It gives what the
+    /// general path gives, to the bit, without its tests and rounding. The
+    /// level held since the last change is in the maxima already: it was
+    /// set inside the window and the kept hour, by a change that counted it.
+    /// Adding its area when it is 0 (or held for no time) adds +0.0, which
+    /// changes no sum.
     #[inline(always)]
     pub fn change(&mut self, t: f64, delta: i32) {
-        let inside = self.last >= self.window.0 && t <= self.window.1;
-        let in_hour = self.last >= self.hour_start && t < self.hour_end;
-        let span = t - self.last;
-        // The level held since the last change counts toward the maxima if
-        // held for some time; adding its area when it is 0 (or held for no
-        // time) adds +0.0, which changes no sum.
-        let held = if span > 0.0 { self.level } else { 0 };
-        let area = f64::from(self.level) * span;
+        if !(self.last >= self.fast.0 && t < self.fast.1) {
+            return self.change_in_general(t, delta);
+        }
+        let area = f64::from(self.level) * (t - self.last);
         let level = self.level.wrapping_add_signed(delta);
         match self.breakdown {
-            Breakdown::None if inside => {}
-            Breakdown::Hourly if inside && in_hour => {
+            Breakdown::None => {}
+            Breakdown::Hourly => {
                 self.hourly[self.hour] += area;
                 let hour_max = &mut self.hourly_max[self.hour];
-                *hour_max = (*hour_max).max(held).max(level);
+                *hour_max = (*hour_max).max(level);
             }
-            Breakdown::Staffed { .. } if inside && in_hour && self.hour_staffed => {
+            Breakdown::Staffed { .. } => {
                 self.staffed_area += area;
                 self.hourly[self.hour] += area;
             }
-            _ => return self.change_in_general(t, delta),
         }
         self.area += area;
-        self.max = self.max.max(held).max(level);
+        self.max = self.max.max(level);
         self.last = t;
         self.level = level;
     }
@@ -292,6 +315,7 @@ impl TimeWeighted {
     pub fn close(&mut self, t: f64) {
         self.advance(t);
         self.window.1 = self.window.1.min(t);
+        self.set_fast_span();
     }
 }
 
@@ -1095,6 +1119,39 @@ mod tests {
             );
         }
         assert!((busy.staffed_area - staffed_only.iter().sum::<f64>()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_fast_path_gives_what_the_general_path_gives_to_the_bit() {
+        let mut state = 2_024u64;
+        let mut next = || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        };
+        let staffed = Breakdown::Staffed { opens: 510.0, until: 1020.0, days: 2.0 };
+        for window in [(0.0, f64::INFINITY), (95.5, 2_500.0)] {
+            for breakdown in [Breakdown::None, Breakdown::Hourly, staffed] {
+                let (mut fast, mut general) =
+                    (TimeWeighted::new(window, breakdown), TimeWeighted::new(window, breakdown));
+                let (mut t, mut level) = (0.0, 0u32);
+                let mut fast_changes = 0;
+                while t < 3.0 * 1440.0 {
+                    let delta = if level == 0 || next() < 0.5 { 1 } else { -1 };
+                    level = level.wrapping_add_signed(delta);
+                    fast_changes += usize::from(fast.last >= fast.fast.0 && t < fast.fast.1);
+                    fast.change(t, delta);
+                    general.change_in_general(t, delta);
+                    // Now and then several changes at one instant.
+                    if next() < 0.8 {
+                        t += 30.0 * next();
+                    }
+                }
+                fast.close(t);
+                general.close(t);
+                assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{window:?} {breakdown:?}");
+                assert!(fast_changes > 40, "{window:?} {breakdown:?}: only {fast_changes} changes took the fast path");
+            }
+        }
     }
 
     #[test]
