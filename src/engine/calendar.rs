@@ -103,19 +103,22 @@ impl<E: Copy> Calendar<E> {
         let mut hole = 0;
         loop {
             let first = hole * ARITY + 1;
-            let least = if first + ARITY <= heap.len() {
-                let pair = |a: usize| if heap[a + 1].key < heap[a].key { a + 1 } else { a };
-                let (x, y) = (pair(first), pair(first + 2));
-                if heap[y].key < heap[x].key { y } else { x }
+            // A full set of children as an array: indexed without bounds checks.
+            let children = heap.get(first..first + ARITY).and_then(|c| <&[Entry<E>; ARITY]>::try_from(c).ok());
+            let least = if let Some(c) = children {
+                let pair = |a: usize| if c[a + 1].key < c[a].key { a + 1 } else { a };
+                let (x, y) = (pair(0), pair(2));
+                first + if c[y].key < c[x].key { y } else { x }
             } else if first < heap.len() {
                 (first + 1..heap.len()).fold(first, |m, c| if heap[c].key < heap[m].key { c } else { m })
             } else {
                 break;
             };
-            if last.key < heap[least].key {
+            let child = heap[least];
+            if last.key < child.key {
                 break;
             }
-            heap[hole] = heap[least];
+            heap[hole] = child;
             hole = least;
         }
         heap[hole] = last;
