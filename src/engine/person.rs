@@ -156,7 +156,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         let ct = &s.case_types[ctype];
         // The person is drawn straight into a slot of the store.
         let id = self.new_slot();
-        if let Some(trace) = &mut self.trace {
+        if !PLAIN && let Some(trace) = &mut self.trace {
             trace.set_ticket(id, number);
         }
         let p = &mut self.people[id as usize];
@@ -178,10 +178,12 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
             let never_leaves = uniform(&mut rng.attribute(Attr::NeverLeave)) < ct.never_leave_share;
             (!never_leaves).then(|| d.sample(&mut rng.attribute(Attr::Patience)))
         });
-        p.papers = Papers::Complete;
-        p.phase = Phase::Route;
-        p.absent = false;
-        p.returns = false;
+        if !PLAIN {
+            p.papers = Papers::Complete;
+            p.phase = Phase::Route;
+            p.absent = false;
+            p.returns = false;
+        }
         let (site, balks) = if !PLAIN && m.practices {
             draw_practices(m, p, ctype, &rng, &self.waiting, &self.on_duty)
         } else {
@@ -209,7 +211,6 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         p.site = site as u8;
         self.rec.site_arrival(now, site);
         p.class = if green { m.n_classes - 1 } else { ct.priority as usize } as u8;
-        p.generation = p.generation.wrapping_add(1);
         p.arrival = now;
         p.ticket = now;
         p.visit_start = now;
@@ -219,11 +220,15 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         p.step = 0;
         p.called = false;
         p.trips = 1;
-        p.pending = 0;
-        p.at_join = false;
-        p.away = false;
-        p.parent = NONE;
-        p.patience = patience.unwrap_or(f64::INFINITY);
+        if !PLAIN {
+            // What a plain run never reads (see `Sim::phase`, `Sim::away`).
+            p.generation = p.generation.wrapping_add(1);
+            p.pending = 0;
+            p.at_join = false;
+            p.away = false;
+            p.parent = NONE;
+            p.patience = patience.unwrap_or(f64::INFINITY);
+        }
         let generation = p.generation;
         self.rec.arrival(now);
         self.rec.entered(now, site);

@@ -129,6 +129,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         task
     }
 
+    #[inline(always)]
     pub(super) fn join_queue(&mut self, id: u32) {
         let stage = self.stage_of(id);
         if !PLAIN
@@ -192,6 +193,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
 
     /// A server of `pool` became free: call the best waiting ticket, if any.
     /// Returns whether someone was called.
+    #[inline(always)]
     pub(super) fn call_next(&mut self, pool: usize) -> bool {
         let queues = &self.m.pool_queues[pool];
         let q = if let [q] = queues[..] {
