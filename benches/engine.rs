@@ -12,12 +12,14 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hallsim::engine::{Model, simulate};
 use hallsim::scenario;
 
-fn bench_scenario(c: &mut Criterion, file: &str, arrivals: u64, rate: f64, stations: &[reference::Station]) {
+fn bench_system(c: &mut Criterion, system: &reference::System) {
+    let reference::System { name, file, rate, ref stations } = *system;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     let loaded = scenario::load(&path).expect("benchmark scenario is valid");
     let model = Model::new(loaded.scenario);
-    let events = simulate(&model, 1, 0).record.events;
-    let mut group = c.benchmark_group(model.scenario().name().clone());
+    let record = simulate(&model, 1, 0).record;
+    let (events, arrivals) = (record.events, record.arrived);
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Elements(events));
     group.sample_size(10);
     group.bench_function(format!("{arrivals} arrivals"), |b| b.iter(|| simulate(&model, 1, 0)));
@@ -30,11 +32,9 @@ fn bench_scenario(c: &mut Criterion, file: &str, arrivals: u64, rate: f64, stati
 }
 
 fn engine(c: &mut Criterion) {
-    use reference::Station;
-    bench_scenario(c, "scenarios/benchmark/mmc.toml", 1_000_000, 9.0, &[Station { servers: 10, mean: 1.0 }]);
-    let hall =
-        [Station { servers: 8, mean: 3.5 }, Station { servers: 9, mean: 4.0 }, Station { servers: 3, mean: 1.2 }];
-    bench_scenario(c, "scenarios/benchmark/hall.toml", 500_000, 2.0, &hall);
+    for system in &reference::systems() {
+        bench_system(c, system);
+    }
 }
 
 criterion_group!(benches, engine);

@@ -15,7 +15,6 @@ use std::path::Path;
 
 use hallsim::engine::{Model, simulate};
 use hallsim::scenario;
-use reference::Station;
 
 /// Arrivals in the two benchmark models: enough for the stores to have grown
 /// and the count to be that of the steady state, few enough for callgrind to
@@ -30,11 +29,10 @@ fn measured(work: &dyn Fn() -> u64) -> u64 {
 }
 
 fn model(name: &str) -> Model {
-    let (file, arrivals) = match name {
-        "mmc" => ("scenarios/benchmark/mmc.toml", Some(ARRIVALS)),
-        "hall3" => ("scenarios/benchmark/hall.toml", Some(ARRIVALS)),
-        "municipal" => ("scenarios/municipal.toml", None),
-        other => panic!("unknown model {other}: mmc, hall3 or municipal"),
+    let (file, arrivals) = match reference::systems().iter().find(|s| s.name == name) {
+        Some(system) => (system.file, Some(ARRIVALS)),
+        None if name == "municipal" => ("scenarios/municipal.toml", None),
+        None => panic!("unknown model {name}: mmc, hall3 or municipal"),
     };
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
     let mut source = std::fs::read_to_string(&path).expect("benchmark scenario is readable");
@@ -44,22 +42,16 @@ fn model(name: &str) -> Model {
     Model::new(scenario::parse(&source, file, name).expect("benchmark scenario is valid"))
 }
 
-/// The three-stage hall of `scenarios/benchmark/hall.toml` as reference stations.
-pub fn hall3_stations() -> Vec<Station> {
-    vec![Station { servers: 8, mean: 3.5 }, Station { servers: 9, mean: 4.0 }, Station { servers: 3, mean: 1.2 }]
-}
-
 fn main() {
     // `cargo bench` runs every bench target with `--bench`: nothing to do then.
     let Some(name) = std::env::args().skip(1).find(|a| !a.starts_with("--")) else { return };
     let events = match name.strip_prefix("reference-") {
         Some(system) => {
-            let (rate, stations) = match system {
-                "mmc" => (9.0, vec![Station { servers: 10, mean: 1.0 }]),
-                "hall3" => (2.0, hall3_stations()),
-                other => panic!("no reference for {other}: mmc or hall3"),
+            let systems = reference::systems();
+            let Some(s) = systems.iter().find(|s| s.name == system) else {
+                panic!("no reference for {system}: mmc or hall3")
             };
-            measured(&|| reference::tandem(rate, black_box(&stations), ARRIVALS, 1).0)
+            measured(&|| reference::tandem(s.rate, black_box(&s.stations), ARRIVALS, 1).0)
         }
         None => {
             let model = model(&name);

@@ -16,6 +16,38 @@ pub struct Station {
     pub mean: f64,
 }
 
+/// A benchmark system: its scenario file (which sets the arrivals) and the
+/// same system as reference stations.
+pub struct System {
+    pub name: &'static str,
+    pub file: &'static str,
+    /// Arrivals per minute.
+    pub rate: f64,
+    pub stations: Vec<Station>,
+}
+
+/// The two benchmark systems of `scenarios/benchmark/`.
+pub fn systems() -> [System; 2] {
+    [
+        System {
+            name: "mmc",
+            file: "scenarios/benchmark/mmc.toml",
+            rate: 9.0,
+            stations: vec![Station { servers: 10, mean: 1.0 }],
+        },
+        System {
+            name: "hall3",
+            file: "scenarios/benchmark/hall.toml",
+            rate: 2.0,
+            stations: vec![
+                Station { servers: 8, mean: 3.5 },
+                Station { servers: 9, mean: 4.0 },
+                Station { servers: 3, mean: 1.2 },
+            ],
+        },
+    ]
+}
+
 /// Events handled (arrivals plus service ends) and the mean wait over all
 /// stations, minutes.
 pub fn tandem(rate: f64, stations: &[Station], arrivals: u64, seed: u64) -> (u64, f64) {
