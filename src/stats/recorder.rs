@@ -148,7 +148,7 @@ impl std::fmt::Debug for TimeWeighted {
 
 impl TimeWeighted {
     pub fn new(window: (f64, f64), breakdown: Breakdown) -> Self {
-        TimeWeighted {
+        let mut tw = TimeWeighted {
             level: 0,
             last: 0.0,
             window,
@@ -163,16 +163,12 @@ impl TimeWeighted {
             hour_end: f64::NEG_INFINITY,
             hour_staffed: false,
             fast: (0.0, 0.0),
-        }
-        .with_fast_span()
+        };
+        tw.set_fast_span();
+        tw
     }
 
     /// Works out `fast` from the window and the kept hour.
-    fn with_fast_span(mut self) -> Self {
-        self.set_fast_span();
-        self
-    }
-
     fn set_fast_span(&mut self) {
         // `t <= window.1` is `t < window.1.next_up()` (t is finite).
         let (start, end) = (self.window.0, self.window.1.next_up());
