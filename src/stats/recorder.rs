@@ -114,18 +114,16 @@ pub struct TimeWeighted {
     pub hourly_max: [u32; HOURS],
     /// Highest level seen inside the window.
     pub max: u32,
-    /// With a breakdown by hour: an hour, [start, end) in minutes, its hour
-    /// of day, and (with [`Breakdown::Staffed`]) whether it is staffed from
-    /// start to end; kept so that a change inside the hour of the last one
+    /// With a breakdown by hour: an hour, [start, end) in minutes, and its
+    /// hour of day; kept so that a change inside the hour of the last one
     /// (the common case) needs no rounding. Not an observation.
     hour: usize,
     hour_start: f64,
     hour_end: f64,
-    hour_staffed: bool,
     /// Two changes that both fall in [fast.0, fast.1), minutes, take the
     /// fast path of [`TimeWeighted::change`]: the window, cut to the kept
-    /// hour with a breakdown by hour (empty when that hour is not staffed
-    /// throughout, with [`Breakdown::Staffed`]). Not an observation.
+    /// hour with a breakdown by hour (empty, with [`Breakdown::Staffed`],
+    /// when that hour is not staffed from start to end). Not an observation.
     fast: (f64, f64),
 }
 
@@ -161,20 +159,21 @@ impl TimeWeighted {
             hour: 0,
             hour_start: f64::INFINITY,
             hour_end: f64::NEG_INFINITY,
-            hour_staffed: false,
             fast: (0.0, 0.0),
         };
-        tw.set_fast_span();
+        // No hour is kept yet: with a breakdown by hour, the span is empty.
+        tw.set_fast_span(false);
         tw
     }
 
-    /// Works out `fast` from the window and the kept hour.
-    fn set_fast_span(&mut self) {
+    /// Works out `fast` from the window and the kept hour; `staffed`: that
+    /// hour is staffed from start to end (read with [`Breakdown::Staffed`]).
+    fn set_fast_span(&mut self, staffed: bool) {
         // `t <= window.1` is `t < window.1.next_up()` (t is finite).
         let (start, end) = (self.window.0, self.window.1.next_up());
         self.fast = match self.breakdown {
             Breakdown::None => (start, end),
-            Breakdown::Staffed { .. } if !self.hour_staffed => (f64::INFINITY, f64::NEG_INFINITY),
+            Breakdown::Staffed { .. } if !staffed => (f64::INFINITY, f64::NEG_INFINITY),
             Breakdown::Hourly | Breakdown::Staffed { .. } => (start.max(self.hour_start), end.min(self.hour_end)),
         };
     }
@@ -209,13 +208,15 @@ impl TimeWeighted {
         self.hour = hour_of(t);
         self.hour_start = floor_nonneg(t / 60.0) * 60.0;
         self.hour_end = self.hour_start + 60.0;
-        if let Breakdown::Staffed { opens, until, days } = self.breakdown {
-            let day = floor_nonneg(self.hour_start / 1440.0);
-            let day_start = day * 1440.0;
-            self.hour_staffed =
-                day < days && self.hour_start >= day_start + opens && self.hour_end <= day_start + until;
-        }
-        self.set_fast_span();
+        let staffed = match self.breakdown {
+            Breakdown::Staffed { opens, until, days } => {
+                let day = floor_nonneg(self.hour_start / 1440.0);
+                let day_start = day * 1440.0;
+                day < days && self.hour_start >= day_start + opens && self.hour_end <= day_start + until
+            }
+            Breakdown::None | Breakdown::Hourly => false,
+        };
+        self.set_fast_span(staffed);
     }
 
     fn break_down(&mut self, a: f64, b: f64, w: f64) {
@@ -311,7 +312,8 @@ impl TimeWeighted {
     pub fn close(&mut self, t: f64) {
         self.advance(t);
         self.window.1 = self.window.1.min(t);
-        self.set_fast_span();
+        // The span ends with the window now.
+        self.fast.1 = self.fast.1.min(self.window.1.next_up());
     }
 }
 
@@ -1074,14 +1076,18 @@ mod tests {
         bins
     }
 
+    /// A fixed pseudo-random sequence in [0, 1) from `seed`.
+    fn uniforms(mut state: u64) -> impl FnMut() -> f64 {
+        move || {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as f64 / (1u64 << 31) as f64
+        }
+    }
+
     #[test]
     fn the_kept_hour_gives_what_spreading_every_interval_gives() {
         // Three days of changes every 0 to 45 minutes (a fixed pseudo-random walk).
-        let mut state = 12_345u64;
-        let mut next = || {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as f64 / (1u64 << 31) as f64
-        };
+        let mut next = uniforms(12_345);
         let mut steps = Vec::new();
         let (mut t, mut level) = (0.0, 0u32);
         let staffed = Breakdown::Staffed { opens: 510.0, until: 1020.0, days: 2.0 };
@@ -1119,11 +1125,7 @@ mod tests {
 
     #[test]
     fn the_fast_path_gives_what_the_general_path_gives_to_the_bit() {
-        let mut state = 2_024u64;
-        let mut next = || {
-            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as f64 / (1u64 << 31) as f64
-        };
+        let mut next = uniforms(2_024);
         let staffed = Breakdown::Staffed { opens: 510.0, until: 1020.0, days: 2.0 };
         for window in [(0.0, f64::INFINITY), (95.5, 2_500.0)] {
             for breakdown in [Breakdown::None, Breakdown::Hourly, staffed] {
@@ -1131,7 +1133,14 @@ mod tests {
                     (TimeWeighted::new(window, breakdown), TimeWeighted::new(window, breakdown));
                 let (mut t, mut level) = (0.0, 0u32);
                 let mut fast_changes = 0;
+                let mut closed = false;
                 while t < 3.0 * 1440.0 {
+                    // The window ends early, as when arrivals are over; changes go on.
+                    if !closed && t >= 2_600.0 {
+                        fast.close(t);
+                        general.close(t);
+                        closed = true;
+                    }
                     let delta = if level == 0 || next() < 0.5 { 1 } else { -1 };
                     level = level.wrapping_add_signed(delta);
                     fast_changes += usize::from(fast.last >= fast.fast.0 && t < fast.fast.1);
