@@ -225,6 +225,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
                     let id = self.queues[q][i];
                     let p = &self.people[id as usize];
                     if p.phase != Phase::Task && !p.away {
+                        self.rec.person_left_queue(self.now, class);
                         self.leave_hall(id, VisitEnd::Unfinished);
                     }
                 }

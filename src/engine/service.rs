@@ -23,6 +23,13 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         !PLAIN && p.away
     }
 
+    /// Whether slot `p` is a person in the hall, counted among the people
+    /// waiting when queued: not a task, nor work whose person has gone.
+    #[inline(always)]
+    fn person_in_hall(p: &Person) -> bool {
+        Self::phase(p) != Phase::Task && !Self::away(p)
+    }
+
     pub(super) fn stage_of(&self, id: u32) -> usize {
         let p = &self.people[id as usize];
         (match Self::phase(p) {
@@ -158,7 +165,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
             self.queued_seq += 1;
             let class = p.class as usize;
             let q = self.m.queue_index(site, stage, ctype, class);
-            let person = Self::phase(p) != Phase::Task;
+            let person = Self::person_in_hall(p);
             self.queues[q].push_back(id);
             self.queue_change(person, site, stage, class, 1);
         }
@@ -216,7 +223,7 @@ impl<const PLAIN: bool> Sim<'_, PLAIN> {
         };
         let Some(id) = self.queues[q].pop_front() else { return false };
         let (site, stage, class) = self.m.queue_place(q);
-        let person = Self::phase(&self.people[id as usize]) != Phase::Task || self.m.present[stage];
+        let person = Self::person_in_hall(&self.people[id as usize]);
         self.queue_change(person, site, stage, class, -1);
         self.start_service(pool, id);
         true

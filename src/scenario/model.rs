@@ -447,6 +447,15 @@ impl Scenario {
             || self.documents.as_ref().is_some_and(|d| d.follow_up.is_some())
     }
 
+    /// Whether a queue can hold work whose person is not in the hall: tasks
+    /// ([`Scenario::has_tasks`]), a later-day step, or back-office work whose
+    /// person goes home at a hard close.
+    pub fn has_work_without_person(&self) -> bool {
+        self.has_tasks()
+            || self.closing == Closing::Hard
+            || self.case_types.iter().any(|t| t.route.iter().any(|step| step.later))
+    }
+
     /// Number of halls (1 without `[[site]]`).
     pub fn n_sites(&self) -> usize {
         self.sites.len().max(1)

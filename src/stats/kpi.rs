@@ -265,16 +265,18 @@ pub fn kpis(s: &Scenario, r: &Recorder) -> KpiSet {
     k.push(
         "queue_mean",
         "people",
-        "people waiting for any stage, time-average while the hall is open",
+        "people in the hall waiting for any stage, time-average while the hall is open",
         ratio(r.queue.area, observed),
     );
-    k.push("queue_max", "people", "people waiting for any stage, most at once", f64::from(r.queue.max));
+    k.push("queue_max", "people", "people in the hall waiting for any stage, most at once", f64::from(r.queue.max));
     for (c, q) in r.class_queue.iter().enumerate() {
         let top = c + 1 == r.class_queue.len() && (s.arrivals.green_channel_share > 0.0 || s.appointments.is_some());
         let what = if top {
-            format!("people waiting in priority class {c} (the green channel and booked tickets), time-average")
+            format!(
+                "people in the hall waiting in priority class {c} (the green channel and booked tickets), time-average"
+            )
         } else {
-            format!("people waiting in priority class {c}, time-average")
+            format!("people in the hall waiting in priority class {c}, time-average")
         };
         k.push(format!("class.{c}.queue_mean"), "people", what, ratio(q.area, observed));
     }
@@ -355,13 +357,13 @@ pub fn kpis(s: &Scenario, r: &Recorder) -> KpiSet {
         k.push(
             format!("{p}.queue_mean"),
             "people",
-            format!("people waiting for {}, time-average", st.name),
+            format!("people and work waiting for {}, time-average", st.name),
             ratio(r.stage_queue[i].area, observed),
         );
         k.push(
             format!("{p}.queue_max"),
             "people",
-            format!("people waiting for {}, most at once", st.name),
+            format!("people and work waiting for {}, most at once", st.name),
             f64::from(r.stage_queue[i].max),
         );
     }
@@ -518,12 +520,18 @@ pub fn hourly(s: &Scenario, r: &Recorder) -> Vec<Series> {
             &|i| ratio(h.stage_within_budget[j * HOURS + i] as f64, h.stage_through[j * HOURS + i] as f64),
         );
     }
-    push("queue_mean".into(), "people", "people waiting for any stage, time-average in the hour".into(), &|i| {
-        r.queue.hourly[i] / (60.0 * days)
-    });
-    push("queue_max".into(), "people", "people waiting for any stage, most at once in the hour".into(), &|i| {
-        f64::from(r.queue.hourly_max[i])
-    });
+    push(
+        "queue_mean".into(),
+        "people",
+        "people in the hall waiting for any stage, time-average in the hour".into(),
+        &|i| r.queue.hourly[i] / (60.0 * days),
+    );
+    push(
+        "queue_max".into(),
+        "people",
+        "people in the hall waiting for any stage, most at once in the hour".into(),
+        &|i| f64::from(r.queue.hourly_max[i]),
+    );
     push("present_mean".into(), "people", "people in the hall, time-average in the hour".into(), &|i| {
         r.present.hourly[i] / (60.0 * days)
     });
@@ -531,7 +539,7 @@ pub fn hourly(s: &Scenario, r: &Recorder) -> Vec<Series> {
         push(
             format!("stage.{}.queue_mean", st.name),
             "people",
-            format!("people waiting for {}, time-average in the hour", st.name),
+            format!("people and work waiting for {}, time-average in the hour", st.name),
             &|i| r.stage_queue[j].hourly[i] / (60.0 * days),
         );
     }

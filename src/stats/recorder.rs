@@ -507,7 +507,8 @@ pub struct Recorder {
     pub type_left_before_call: Vec<u64>,
     pub type_wait_within: Vec<u64>,
     pub stage_queue: Vec<TimeWeighted>,
-    /// People waiting for any stage (tasks without their person not counted).
+    /// People in the hall waiting for any stage: work whose person is not in
+    /// the hall (a task, a later-day step, work left at a hard close) is not counted.
     pub queue: TimeWeighted,
     /// People waiting, per priority class (empty with one class).
     pub class_queue: Vec<TimeWeighted>,
@@ -527,8 +528,8 @@ pub struct Recorder {
     /// Per hour of arrival (operating days only).
     pub hourly: Box<HourlyCases>,
     by_hour: bool,
-    /// With one stage and no back-office tasks, the people waiting are those
-    /// of the stage's queue: `queue` is not kept as it changes but copied
+    /// With one stage and no work without its person, the people waiting are
+    /// those of the stage's queue: `queue` is not kept as it changes but copied
     /// from `stage_queue[0]` at the end.
     queue_is_stage_queue: bool,
     /// Per operating day (of the ticket): when its last person left, minutes
@@ -541,14 +542,15 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// (stages, pools, case types, halls, priority classes, whether there are
-    /// tasks) of `s`, for sizing a recorder.
+    /// (stages, pools, case types, halls, priority classes, whether a queue
+    /// can hold work without its person) of `s`, for sizing a recorder.
     pub fn sizes(s: &Scenario) -> (usize, usize, usize, usize, usize, bool) {
-        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites(), s.priority_classes(), s.has_tasks())
+        let work_without_person = s.has_work_without_person();
+        (s.stages.len(), s.pools.len(), s.case_types.len(), s.n_sites(), s.priority_classes(), work_without_person)
     }
 
     /// A recorder for `sizes` = (stages, pools, case types, sites, priority
-    /// classes, whether back-office tasks can queue) over `days` days;
+    /// classes, whether a queue can hold work without its person) over `days` days;
     /// `staffed` is the staffed part of each day, minutes after midnight;
     /// `targets` the completion target and the wait targets, minutes.
     pub fn new(
@@ -559,7 +561,7 @@ impl Recorder {
         staffed: Option<(f64, f64)>,
         targets: (f64, &[f64]),
     ) -> Self {
-        let (stages, pools, types, sites, classes, tasks) = sizes;
+        let (stages, pools, types, sites, classes, work_without_person) = sizes;
         let (target, wait_targets) = targets;
         let n_targets = wait_targets.len();
         let (queue_bd, pool_bd) = match staffed {
@@ -639,7 +641,7 @@ impl Recorder {
                 ..HourlyCases::default()
             }),
             by_hour: staffed.is_some(),
-            queue_is_stage_queue: stages == 1 && !tasks,
+            queue_is_stage_queue: stages == 1 && !work_without_person,
             day_last_departure: if staffed.is_some() { vec![f64::NAN; days] } else { Vec::new() },
             events: 0,
             end: 0.0,
@@ -864,6 +866,17 @@ impl Recorder {
             if let Some(q) = self.class_queue.get_mut(class) {
                 q.change(t, delta);
             }
+        }
+    }
+
+    /// A person waiting at `t` in priority `class` leaves the hall while the
+    /// work stays queued (back-office work at a hard close): no longer among
+    /// the people waiting.
+    #[inline]
+    pub fn person_left_queue(&mut self, t: f64, class: usize) {
+        self.queue.change(t, -1);
+        if let Some(q) = self.class_queue.get_mut(class) {
+            q.change(t, -1);
         }
     }
 

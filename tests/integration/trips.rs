@@ -299,3 +299,46 @@ fn the_guides_queue_counts_toward_the_target() {
     assert_exact(&r, "wait_max", 1.0);
     assert_exact(&r, "within_10_min", 0.5);
 }
+
+#[test]
+fn later_day_work_is_not_counted_among_the_people_waiting() {
+    // Tickets at 09:02, 09:04 and 09:06; the window serves them 09:02-09:12,
+    // 09:12-09:22, 09:22-09:32, so 8 + 16 = 24 person-minutes of waiting in the
+    // hall, 2 at once at most. Each person then goes home; their approvals of
+    // 15 minutes come in on day 1 at 09:12, 09:22 and 09:32 and wait 5 and 10
+    // minutes for the one approver: work waiting, nobody in the hall.
+    let toml = hall(
+        2,
+        "09:07",
+        3,
+        "[[stage]]\nname = \"approve\"\npresent = false\n[[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n",
+        "later = [\"approve\"]\nservice.approve = { dist = \"deterministic\", value = 15 }",
+    )
+    .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]");
+    let r = run(&toml, 1, 1);
+    assert_exact(&r, "stage.approve.wait_mean", 5.0);
+    assert_exact(&r, "stage.accept.wait_mean", 8.0);
+    assert!(value(&r, "stage.approve.queue_mean") > 0.0);
+    assert_exact(&r, "queue_mean", value(&r, "stage.accept.queue_mean"));
+    assert_exact(&r, "queue_max", 2.0);
+}
+
+#[test]
+fn a_hard_close_takes_the_people_waiting_for_the_back_office_out_of_the_count() {
+    // Tickets at 09:02 and 09:04, 2 minutes at the window each, then 15 of
+    // approval in the back office. The second person waits for approval from
+    // 09:06 until staff leave at 09:10 and goes home, the work staying queued:
+    // 4 person-minutes of waiting in the hall, and none after.
+    let extra = "[[stage]]\nname = \"approve\"\npresent = false\n\
+                 [[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n";
+    let case = "service.approve = { dist = \"deterministic\", value = 15 }";
+    let toml = hall(2, "09:05", 2, extra, case)
+        .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]")
+        .replace("value = 10 }", "value = 2 }")
+        .replace("last_ticket", "staff_until = \"09:10\"\nclosing = \"hard\"\nlast_ticket");
+    let record = hallsim::engine::simulate(&model(&toml), 1, 0).record;
+    assert_eq!(record.queue.area, 4.0);
+    assert_eq!(record.queue.max, 1);
+    // The work itself waited on, for the next day's approver.
+    assert!(record.stage_queue[1].area > 4.0, "{}", record.stage_queue[1].area);
+}
