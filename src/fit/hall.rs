@@ -364,15 +364,15 @@ impl<'a> Rules<'a> {
     }
 
     /// Whether a row's wait is a person's in the hall: the guides' queue or
-    /// a step of the type's route (not back-office work such as a follow-up
-    /// for a missing paper).
+    /// a step of the type's route the person waits for in the hall (not
+    /// back-office work without the person: a follow-up for a missing paper,
+    /// a parallel branch, a later-day step), as the engine counts `queue_mean`.
     fn in_queue(&self, case_type: &str, stage: &str) -> bool {
         let Some(b) = self.base else { return true };
         self.before_ticket(stage)
-            || b.case_types
-                .iter()
-                .find(|t| t.name == case_type)
-                .is_none_or(|t| t.route.iter().any(|step| b.stages[step.stage].name == stage))
+            || b.case_types.iter().find(|t| t.name == case_type).is_none_or(|t| {
+                t.route.iter().any(|step| b.stages[step.stage].name == stage && !step.parallel && !step.later)
+            })
     }
 
     /// The last stage of the type's route, if the base knows the type.
