@@ -149,16 +149,21 @@ fn parallel_steps_join_when_both_are_done() {
     assert_exact(&parallel, "stage.tax.served", 0.5);
 }
 
+/// One window (10 minutes), then approval in the back office by one approver
+/// (`approve`: the case type's keys for it), over two days.
+fn accept_then_approve(last: &str, max_arrivals: u32, approve: &str) -> String {
+    let extra = "[[stage]]\nname = \"approve\"\npresent = false\n\
+                 [[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n";
+    hall(2, last, max_arrivals, extra, approve).replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]")
+}
+
 #[test]
 fn later_day_work_is_done_without_the_person() {
-    let toml = hall(
-        2,
+    let toml = accept_then_approve(
         "09:05",
         1,
-        "[[stage]]\nname = \"approve\"\npresent = false\n[[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n",
         "later = [\"approve\"]\nservice.approve = { dist = \"deterministic\", value = 8 }",
-    )
-    .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]");
+    );
     let r = run(&toml, 1, 1);
     // The person leaves after acceptance at 09:12; approval is done on day 1 at 09:12.
     assert_exact(&r, "completed", 0.0);
@@ -307,14 +312,11 @@ fn later_day_work_is_not_counted_among_the_people_waiting() {
     // hall, 2 at once at most. Each person then goes home; their approvals of
     // 15 minutes come in on day 1 at 09:12, 09:22 and 09:32 and wait 5 and 10
     // minutes for the one approver: work waiting, nobody in the hall.
-    let toml = hall(
-        2,
+    let toml = accept_then_approve(
         "09:07",
         3,
-        "[[stage]]\nname = \"approve\"\npresent = false\n[[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n",
         "later = [\"approve\"]\nservice.approve = { dist = \"deterministic\", value = 15 }",
-    )
-    .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]");
+    );
     let r = run(&toml, 1, 1);
     assert_exact(&r, "stage.approve.wait_mean", 5.0);
     assert_exact(&r, "stage.accept.wait_mean", 8.0);
@@ -329,11 +331,7 @@ fn a_hard_close_takes_the_people_waiting_for_the_back_office_out_of_the_count() 
     // approval in the back office. The second person waits for approval from
     // 09:06 until staff leave at 09:10 and goes home, the work staying queued:
     // 4 person-minutes of waiting in the hall, and none after.
-    let extra = "[[stage]]\nname = \"approve\"\npresent = false\n\
-                 [[pool]]\nname = \"approvers\"\ncount = 1\nstages = [\"approve\"]\n";
-    let case = "service.approve = { dist = \"deterministic\", value = 15 }";
-    let toml = hall(2, "09:05", 2, extra, case)
-        .replace("route = [\"accept\"]", "route = [\"accept\", \"approve\"]")
+    let toml = accept_then_approve("09:05", 2, "service.approve = { dist = \"deterministic\", value = 15 }")
         .replace("value = 10 }", "value = 2 }")
         .replace("last_ticket", "staff_until = \"09:10\"\nclosing = \"hard\"\nlast_ticket");
     let record = hallsim::engine::simulate(&model(&toml), 1, 0).record;
